@@ -1,0 +1,42 @@
+# Course kit for "Regularization". Every target bootstraps .venv from the
+# pinned requirements.txt the first time it runs (and again when it changes).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+SOURCE_NB := source/regularization/Regularization.ipynb
+
+.DEFAULT_GOAL := run
+.PHONY: run test execute dataset dataset-table venv clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+## The main job: execute the instructor notebook (into build/) and print the three models' accuracies.
+run: $(STAMP)
+	$(PY) -m tools.execute $(SOURCE_NB) --output build/Regularization.ipynb --print-tag summary
+
+## All tests.
+test: $(STAMP)
+	$(PY) -m pytest
+
+## Re-execute the instructor notebook in place, to commit its refreshed outputs.
+execute: $(STAMP)
+	$(PY) -m tools.execute $(SOURCE_NB) --output $(SOURCE_NB)
+
+## Regenerate datasets/data.mat from its generator (deterministic).
+dataset: $(STAMP)
+	$(PY) datasets/make_football.py
+
+## Train the three models on 10 generator seeds and print the table of datasets/README.md.
+dataset-table: $(STAMP)
+	$(PY) datasets/make_football.py --table
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,1 @@
+"""Grading tools for the course kit's assignments."""

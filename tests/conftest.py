@@ -1,0 +1,29 @@
+"""Shared fixtures: paths, the instructor solutions read from the notebook."""
+
+import sys
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autograder.notebook import load_definitions  # noqa: E402
+
+SOURCE_NOTEBOOK = REPO / "source" / "regularization" / "Regularization.ipynb"
+REFERENCE_DATA = REPO.parent / "shared" / "reference" / "data.mat"
+GRADED_FUNCTIONS = (
+    "compute_cost_with_regularization",
+    "backward_propagation_with_regularization",
+    "forward_propagation_with_dropout",
+    "backward_propagation_with_dropout",
+)
+
+
+@pytest.fixture(scope="session")
+def solution():
+    """The instructor notebook's imports and functions (model and the four graded ones)."""
+    return load_definitions(SOURCE_NOTEBOOK)

@@ -1,0 +1,50 @@
+"""Numerical gradient check by centred differences."""
+
+import numpy as np
+
+
+def relative_error(cost, parameters, gradients, epsilon=1e-7):
+    """Compare analytic gradients with centred differences of a cost.
+
+    Arguments:
+    cost -- function mapping a parameters dict to a float
+    parameters -- dict of arrays "W1", "b1", ...; left unchanged
+    gradients -- dict holding "dW1", "db1", ... for every key of parameters
+    epsilon -- the step of the centred difference
+
+    Returns:
+    error -- ||analytic - numerical|| / (||analytic|| + ||numerical||) over all parameters
+    """
+    analytic, numerical = [], []
+    for name in sorted(parameters):
+        values = parameters[name]
+        for index in np.ndindex(values.shape):
+            shifted = {key: value.copy() for key, value in parameters.items()}
+            shifted[name][index] = values[index] + epsilon
+            cost_plus = cost(shifted)
+            shifted[name][index] = values[index] - epsilon
+            cost_minus = cost(shifted)
+            numerical.append((cost_plus - cost_minus) / (2 * epsilon))
+            analytic.append(gradients["d" + name][index])
+    analytic, numerical = np.array(analytic), np.array(numerical)
+    return np.linalg.norm(analytic - numerical) / (np.linalg.norm(analytic) + np.linalg.norm(numerical))
+
+
+def random_problem(seed, layer_dims=(2, 5, 4, 1), m=7):
+    """Random data, labels and parameters for a small network.
+
+    Returns:
+    X -- input data, of shape (layer_dims[0], m)
+    Y -- labels (0 or 1), of shape (1, m)
+    parameters -- dict of W1, b1, ... (W scaled by 1/sqrt(fan-in), small nonzero biases)
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(layer_dims[0], m))
+    Y = (rng.uniform(size=(1, m)) < 0.5).astype(np.int64)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        # Scaled like the course's initialisation, so that the sigmoid does not saturate:
+        # 1 - A3 near 0 would lose the digits a centred difference needs.
+        parameters[f"W{l}"] = rng.normal(size=(layer_dims[l], layer_dims[l - 1])) / np.sqrt(layer_dims[l - 1])
+        parameters[f"b{l}"] = rng.normal(size=(layer_dims[l], 1)) * 0.1
+    return X, Y, parameters

@@ -1,0 +1,86 @@
+"""The committed instructor notebook: structure students rely on, and clean outputs.
+
+(nbval, configured in pytest.ini, executes it and compares its outputs.)
+"""
+
+import ast
+import re
+
+import nbformat
+import pytest
+
+from conftest import GRADED_FUNCTIONS, SOURCE_NOTEBOOK
+
+START = re.compile(r"^\s*### START CODE HERE ###( \(approx\. \d+ lines?\))?$")
+END = re.compile(r"^\s*### END CODE HERE ###$")
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return nbformat.read(SOURCE_NOTEBOOK, as_version=4)
+
+
+def graded_cells(notebook):
+    return {cell.source.splitlines()[0].removeprefix("# GRADED FUNCTION: "): index
+            for index, cell in enumerate(notebook.cells)
+            if cell.cell_type == "code" and cell.source.startswith("# GRADED FUNCTION: ")}
+
+
+def test_each_graded_function_has_its_cell_a_test_cell_and_expected_output(notebook):
+    cells = graded_cells(notebook)
+    assert list(cells) == list(GRADED_FUNCTIONS)
+    for name, index in cells.items():
+        tree = ast.parse(notebook.cells[index].source)
+        assert [node.name for node in tree.body if isinstance(node, ast.FunctionDef)] == [name]
+        test_cell, expected = notebook.cells[index + 1], notebook.cells[index + 2]
+        assert test_cell.cell_type == "code" and f"{name}(" in test_cell.source
+        assert f"testCases.{name}_test_case()" in test_cell.source
+        assert expected.cell_type == "markdown" and "Expected output" in expected.source
+
+
+def test_student_regions_are_one_commented_statement_per_line(notebook):
+    for name, index in graded_cells(notebook).items():
+        lines = notebook.cells[index].source.splitlines()
+        starts = [i for i, line in enumerate(lines) if START.match(line)]
+        ends = [i for i, line in enumerate(lines) if END.match(line)]
+        assert starts and len(starts) == len(ends), name
+        for start, end in zip(starts, ends):
+            assert start < end
+            body = [line for line in lines[start + 1:end] if line.strip()]
+            announced = re.search(r"approx\. (\d+)", lines[start])
+            assert announced and int(announced.group(1)) == len(body), f"{name}: line count hint"
+            for line in body:
+                statement, _, comment = line.partition("  # ")
+                assert comment.strip(), f"{name}: no comment on {line.strip()!r}"
+                assert isinstance(ast.parse(statement.strip()).body[0], ast.Assign), line
+
+
+def test_dropout_forward_does_not_reseed(notebook):
+    index = graded_cells(notebook)["forward_propagation_with_dropout"]
+    assert "seed" not in notebook.cells[index].source.split("'''")[-1]
+
+
+def test_outputs_are_clean(notebook):
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        assert cell.execution_count is not None, f"cell {index} was not executed"
+        for output in cell.outputs:
+            assert output.output_type != "error", f"cell {index} has an error output"
+            assert output.get("name") != "stderr", f"cell {index} printed to stderr: {output.text!r}"
+            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+            assert "Warning" not in text and "Traceback" not in text, f"cell {index}: {text!r}"
+
+
+def test_conclusions_are_computed_not_typed(notebook):
+    summary = [cell for cell in notebook.cells if "summary" in cell.metadata.get("tags", [])]
+    assert len(summary) == 1
+    assert "results.items()" in summary[0].source and "%" not in summary[0].source.replace("%}", "")
+    printed = "".join(output.get("text", "") for output in summary[0].outputs)
+    assert len(re.findall(r"\d+\.\d%", printed)) == 6
+
+
+def test_plots_are_embedded(notebook):
+    figures = sum("image/png" in output.get("data", {})
+                  for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs)
+    assert figures >= 5
