@@ -8,7 +8,7 @@ STAMP := $(VENV)/.requirements-installed
 SOURCE_NB := source/regularization/Regularization.ipynb
 
 .DEFAULT_GOAL := run
-.PHONY: run test execute dataset dataset-table venv clean
+.PHONY: run test execute release lab dataset dataset-table venv clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,14 @@ test: $(STAMP)
 ## Re-execute the instructor notebook in place, to commit its refreshed outputs.
 execute: $(STAMP)
 	$(PY) -m tools.execute $(SOURCE_NB) --output $(SOURCE_NB)
+
+## Generate the student release of every assignment in source/ into release/ (commit the result).
+release: $(STAMP)
+	$(PY) -m tools.release
+
+## Open the student release in JupyterLab.
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=release/regularization
 
 ## Regenerate datasets/data.mat from its generator (deterministic).
 dataset: $(STAMP)
