@@ -2,7 +2,6 @@
 
 import ast
 import filecmp
-import os
 import re
 import shutil
 import subprocess
@@ -22,9 +21,7 @@ MARKERS = ("### START CODE HERE ###", "### END CODE HERE ###", "### BEGIN SOLUTI
 
 
 def nbgrader(*args, cwd):
-    environment = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=environment,
-                          capture_output=True, text=True)
+    return release_tool.run_nbgrader(list(args), cwd=cwd)
 
 
 @pytest.fixture(scope="module")

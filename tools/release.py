@@ -29,19 +29,28 @@ def assignments():
     return sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
+def run_nbgrader(args, cwd):
+    """Run an nbgrader command with this interpreter; returns the CompletedProcess.
+
+    nbgrader runs `alembic` from PATH, so the interpreter's bin folder goes first there.
+    """
+    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True)
+
+
 def generate(assignment, release=RELEASE):
     """Run nbgrader for one assignment, then replace linked files by generated copies."""
     destination = release / assignment
     if destination.exists():
         shutil.rmtree(destination)
     # nbgrader records cells in a gradebook as it goes: give it a throw-away one, so that
-    # releasing never touches the course's gradebook.db. It also runs `alembic` from PATH.
-    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    # releasing never touches the course's gradebook.db.
     with tempfile.TemporaryDirectory() as scratch:
-        command = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
-                   f"--CourseDirectory.release_directory={release.resolve()}",
-                   f"--CourseDirectory.db_url=sqlite:///{scratch}/gradebook.db", "--log-level=WARN"]
-        result = subprocess.run(command, cwd=REPO, env=environment, capture_output=True, text=True)
+        result = run_nbgrader(["generate_assignment", assignment, "--force",
+                               f"--CourseDirectory.release_directory={release.resolve()}",
+                               f"--CourseDirectory.db_url=sqlite:///{scratch}/gradebook.db",
+                               "--log-level=WARN"], cwd=REPO)
     if result.returncode != 0:
         sys.exit(f"error: nbgrader could not generate {assignment}:\n{result.stdout}{result.stderr}")
     for link in sorted((SOURCE / assignment).rglob("*")):
@@ -63,11 +72,12 @@ def main(argv=None):
     parser.add_argument("assignments", nargs="*", help="default: every assignment in source/")
     parser.add_argument("--release-dir", type=Path, default=RELEASE, help="default: release/")
     args = parser.parse_args(argv)
-    names = args.assignments or assignments()
-    unknown = sorted(set(names) - set(assignments()))
+    available = assignments()
+    names = args.assignments or available
+    unknown = sorted(set(names) - set(available))
     if unknown:
         sys.exit(f"error: no assignment {', '.join(unknown)} in source/ "
-                 f"(there are: {', '.join(assignments())})")
+                 f"(there are: {', '.join(available)})")
     for name in names:
         generate(name, args.release_dir)
         print(f"Generated {args.release_dir / name}/")

@@ -49,30 +49,23 @@ def _comments(source):
     return found
 
 
+def _names(target):
+    """(text, count) for a plain name or a tuple/list of plain names; None for anything else."""
+    if isinstance(target, ast.Name):
+        return target.id, 1
+    if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+        return ", ".join(e.id for e in target.elts), len(target.elts)
+    return None
+
+
 def _target_stub(node):
-    """The left-hand side of a stub for an assignment node, or None for no assignable name."""
-    def names(target):
-        if isinstance(target, ast.Name):
-            return target.id
-        if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
-            return ", ".join(e.id for e in target.elts)
-        return None
-
-    def stub(target):
-        text = names(target)
-        if text is None:
-            return None
-        width = len(target.elts) if isinstance(target, (ast.Tuple, ast.List)) else 1
-        return text, ", ".join(["None"] * width)
-
+    """The assignment of None that stubs a statement, or None when it assigns no plain name."""
     if isinstance(node, ast.Assign):
-        stubs = [stub(target) for target in node.targets]
-        if any(s is None for s in stubs):
+        parts = [_names(target) for target in node.targets]
+        # a = b = expr is stubbed only when every target has the same number of names.
+        if None in parts or len({count for _, count in parts}) != 1:
             return None
-        # a = b = expr: every target is a single name or they share one shape.
-        if len({value for _, value in stubs}) != 1:
-            return None
-        return " = ".join(text for text, _ in stubs) + " = " + stubs[0][1]
+        return " = ".join(text for text, _ in parts) + " = " + ", ".join(["None"] * parts[0][1])
     if isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
         return f"{node.target.id} = None"
     return None
