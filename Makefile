@@ -8,14 +8,17 @@ STAMP := $(VENV)/.requirements-installed
 SOURCE_NB := source/regularization/Regularization.ipynb
 
 .DEFAULT_GOAL := run
-.PHONY: run test execute release lab dataset dataset-table venv clean
+.PHONY: run test execute release check lab dataset dataset-table venv clean
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# Put the course root on the venv's path (as an editable install would), so that kernels
+	@# started anywhere (nbgrader's, the source notebook's) can import autograder and the helpers.
+	@$(PY) -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "course-kit.pth").write_text(sys.argv[1] + "\n")' "$(CURDIR)"
 	@touch $@
 
 ## The main job: execute the instructor notebook (into build/) and print the three models' accuracies.
@@ -33,6 +36,11 @@ execute: $(STAMP)
 ## Generate the student release of every assignment in source/ into release/ (commit the result).
 release: $(STAMP)
 	$(PY) -m tools.release
+
+## Validate a filled-in notebook with nbgrader and print a verdict per graded function: make check NB=path/to/notebook.ipynb
+check: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb" >&2; exit 2; }
+	$(PY) -m tools.check "$(NB)"
 
 ## Open the student release in JupyterLab.
 lab: $(STAMP)

@@ -33,9 +33,13 @@ def test_each_graded_function_has_its_cell_a_test_cell_and_expected_output(noteb
         tree = ast.parse(notebook.cells[index].source)
         assert [node.name for node in tree.body if isinstance(node, ast.FunctionDef)] == [name]
         test_cell, expected = notebook.cells[index + 1], notebook.cells[index + 2]
-        assert test_cell.cell_type == "code" and f"{name}(" in test_cell.source
-        assert f"testCases.{name}_test_case()" in test_cell.source
+        visible, _, hidden = test_cell.source.partition("### BEGIN HIDDEN TESTS\n")
+        assert test_cell.cell_type == "code" and visible.startswith(f"# Test {name} ")
+        assert f"public_tests.{name}_test({name})" in visible
+        assert hidden.startswith("from autograder import hidden\n") and f'hidden.test("{name}", {name})' in hidden
+        assert hidden.endswith("### END HIDDEN TESTS")
         assert expected.cell_type == "markdown" and "Expected output" in expected.source
+        assert "All tests passed." in expected.source and "All tests passed." in test_cell.outputs[0].text
 
 
 def test_student_regions_are_one_commented_statement_per_line(notebook):

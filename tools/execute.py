@@ -27,16 +27,31 @@ def tagged_text(notebook, tag):
         for output in cell.get("outputs", []) if output.get("output_type") == "stream")
 
 
-def execute(path, output, timeout=600):
-    """Execute the notebook at path and write it, with its outputs, to output."""
+def kernel_config(sockets):
+    """Config for kernels talking over local sockets in the folder sockets, instead of TCP.
+
+    The sockets are private to this user, and the kernel has no warning to print.
+    """
+    return Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
+
+
+def run(path, timeout=600, allow_errors=False):
+    """Execute the notebook at path in its folder and return it with its outputs.
+
+    Raises CellExecutionError at the first failing cell, unless allow_errors.
+    """
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as sockets:
-        # Local sockets instead of TCP: private to this user, and the kernel has no warning to print.
-        config = Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
-        client = NotebookClient(notebook, config=config, kernel_name="python3",
-                                timeout=timeout, record_timing=False,
-                                resources={"metadata": {"path": str(path.parent.resolve())}})
+        client = NotebookClient(notebook, config=kernel_config(sockets), kernel_name="python3",
+                                timeout=timeout, record_timing=False, allow_errors=allow_errors,
+                                resources={"metadata": {"path": str(Path(path).parent.resolve())}})
         client.execute()
+    return notebook
+
+
+def execute(path, output, timeout=600):
+    """Execute the notebook at path and write it, with its outputs, to output."""
+    notebook = run(path, timeout)
     output.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, output)
     return notebook
