@@ -1,6 +1,8 @@
 """The student release: generated, in sync, without solutions, locked where it should be."""
 
 import ast
+import copy
+import csv
 import filecmp
 import re
 import shutil
@@ -23,6 +25,25 @@ MARKERS = ("### START CODE HERE ###", "### END CODE HERE ###", "### BEGIN SOLUTI
 
 def nbgrader(*args, cwd):
     return release_tool.run_nbgrader(list(args), cwd=cwd)
+
+
+def course_copy(tmp_path):
+    """A copy of the course directory without its release, venv and history."""
+    course = tmp_path / "course"
+    shutil.copytree(REPO, course, symlinks=True, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "release", "build", "gradebook.db", "submitted", "autograded", "feedback"))
+    return course
+
+
+def filled_in(notebook):
+    """The release notebook with the instructor's solutions in its graded cells."""
+    solutions = {cell.metadata["nbgrader"]["grade_id"]: cell.source
+                 for cell in nbformat.read(SOURCE_NOTEBOOK, as_version=4).cells
+                 if cell.metadata.get("nbgrader", {}).get("solution")}
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = solutions[cell.metadata["nbgrader"]["grade_id"]]
+    return notebook
 
 
 @pytest.fixture(scope="module")
@@ -134,9 +155,7 @@ def test_broken_regions_are_named(source, message):
 
 
 def test_generation_fails_clearly_on_an_unparsable_region(tmp_path):
-    course = tmp_path / "course"
-    shutil.copytree(REPO, course, ignore=shutil.ignore_patterns(".venv", ".git", "release", "build"),
-                    symlinks=True)
+    course = course_copy(tmp_path)
     notebook = nbformat.read(course / "source" / "regularization" / "Regularization.ipynb", as_version=4)
     index = next(i for i, c in enumerate(notebook.cells) if c.source.startswith("# GRADED FUNCTION"))
     notebook.cells[index].source = notebook.cells[index].source.replace(
@@ -214,13 +233,7 @@ def test_cells_after_a_failed_function_run_or_fail_cleanly(executed_release):
 @pytest.mark.slow
 def test_check_gives_a_verdict_per_function_on_a_filled_in_notebook(tmp_path):
     folder = student_copy(tmp_path)
-    notebook = nbformat.read(folder / "Regularization.ipynb", as_version=4)
-    solutions = {cell.metadata["nbgrader"]["grade_id"]: cell.source
-                 for cell in nbformat.read(SOURCE_NOTEBOOK, as_version=4).cells
-                 if cell.metadata.get("nbgrader", {}).get("solution")}
-    for cell in notebook.cells:
-        if cell.metadata.get("nbgrader", {}).get("solution"):
-            cell.source = solutions[cell.metadata["nbgrader"]["grade_id"]]
+    notebook = filled_in(nbformat.read(folder / "Regularization.ipynb", as_version=4))
     nbformat.write(notebook, folder / "Regularization.ipynb")
     result = check(folder / "Regularization.ipynb")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -251,3 +264,23 @@ def test_check_rejects_what_is_not_a_notebook(tmp_path, content, message):
         path.write_text(content)
     result = check(path)
     assert result.returncode != 0 and message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_plain_nbgrader_autograde_runs_the_hidden_tests(tmp_path):
+    course = course_copy(tmp_path)
+    assert nbgrader("generate_assignment", "regularization", cwd=course).returncode == 0
+    release = nbformat.read(course / "release" / "regularization" / "Regularization.ipynb", as_version=4)
+    # A student who passes the visible tests with a function that is wrong on other inputs.
+    tricky = filled_in(copy.deepcopy(release))
+    cost_cell = next(c for c in tricky.cells if c.source.startswith(f"# GRADED FUNCTION: {GRADED_FUNCTIONS[0]}"))
+    cost_cell.source = cost_cell.source.replace("(1 / m)", "(1 / 5)")
+    for student, notebook in (("alice", filled_in(copy.deepcopy(release))), ("bob", release), ("carol", tricky)):
+        (course / "submitted" / student / "regularization").mkdir(parents=True)
+        nbformat.write(notebook, course / "submitted" / student / "regularization" / "Regularization.ipynb")
+    result = nbgrader("autograde", "regularization", "--create", cwd=course)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert nbgrader("export", cwd=course).returncode == 0
+    scores = {row["student_id"]: float(row["score"])
+              for row in csv.DictReader((course / "grades.csv").open())}
+    assert scores == {"alice": 10.0, "bob": 0.0, "carol": 8.0}
