@@ -164,6 +164,8 @@ def check_compute_cost_with_regularization(cost, expected, A3, Y, parameters, la
          "the L2 term sums absolute values (that is L1): square the weights with np.square."),
         (cross_entropy + lambd / (2 * m) * sum(float(np.sum(W)) ** 2 for W in weights),
          "the L2 term squares the sum of each matrix: sum the squares, np.sum(np.square(W1))."),
+        (cross_entropy + lambd / (2 * m) * sum(float(np.mean(np.square(W))) for W in weights),
+         "the L2 term uses np.mean, which divides by the number of weights: sum the squares with np.sum."),
     ]
     for l in range(3):
         causes.append((cross_entropy + lambd / (2 * m) * (sum(squares) - squares[l]),
@@ -195,15 +197,20 @@ def check_backward_propagation_with_regularization(gradients, expected, X, Y, ca
             (plain[name] + 2 * lambd / m * W, f"the regularisation term is twice (lambd/m)*{layer}."),
             (plain[name] - lambd / m * W, f"the regularisation term is subtracted: add (lambd/m)*{layer}."),
         ]
+    for l, b in ((1, cache[3]), (2, cache[7]), (3, cache[11])):
+        causes[f"db{l}"] = [(plain[f"db{l}"] + lambd / m * b,
+                             f"db{l} has a regularisation term: L2 regularisation penalises the weights only, "
+                             "so the biases' gradients stay as in the plain backward pass.")]
     return _compare_gradients(function, gradients, expected, causes)
 
 
-def check_forward_propagation_with_dropout(result, expected, X, parameters, keep_prob, again=None):
+def check_forward_propagation_with_dropout(result, expected, X, parameters, keep_prob, again=None, seed=None):
     """Problems with (A3, cache) returned for these inputs (an empty list when they are right).
 
     expected -- dict with the expected "A3", "D1" and "D2"
     again -- the result of a second call made right after the first, without reseeding
              (None to skip the check that each call draws new masks; skipped too when keep_prob is 1)
+    seed -- the seed numpy's generator got right before the call, if known (to recognise other draws)
     """
     function = "forward_propagation_with_dropout"
     problems = _needs_type(function, result, tuple, 2)
@@ -213,28 +220,53 @@ def check_forward_propagation_with_dropout(result, expected, X, parameters, keep
     problems = _needs_type(function + "'s cache", cache, tuple, 14)
     if problems:
         return problems
+    if not all(_close(cache[i], parameters[key]) for i, key in ((3, "W1"), (8, "W2"), (12, "W3"))) \
+            or (_is_mask(cache[2]) and not _is_mask(cache[1])) or (_is_mask(cache[7]) and not _is_mask(cache[6])):
+        return [f"{function}: the cache is not in the order (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3): "
+                "keep the function's last lines as they are."]
     Z1, D1, A1 = cache[0], cache[1], cache[2]
-    for name, found in (("D1", D1), ("D2", cache[6])):
+    masks = {"D1": D1, "D2": cache[6]}
+    drawn = {}
+    if seed is not None:
+        rng = np.random.RandomState(seed)
+        drawn = {name: rng.randn(*np.shape(expected[name])) < keep_prob for name in masks}
+    for name, found in masks.items():
         mask = _expected_array(expected[name])
-        problem = compare(function, name, found, mask, [
-            (1 - mask, f"{name} keeps units with probability 1 - keep_prob: the mask is ({name} < keep_prob)."),
-        ])
-        if problem and isinstance(found, np.ndarray) and found.shape == mask.shape and not np.isin(found, (0, 1)).all():
-            problem += (f"\n  Likely cause: {name} should hold only 0s and 1s; step 2 turns the random values "
-                        f"into a mask with ({name} < keep_prob).")
+        causes = [(1 - mask, f"{name} keeps units with probability 1 - keep_prob: the mask is ({name} < keep_prob).")]
+        if name in drawn:
+            causes.append((drawn[name], f"{name} was drawn with np.random.randn (normal values): use np.random.rand, "
+                                        "uniform in [0, 1), so that a unit is kept with probability keep_prob."))
+        problem = compare(function, name, found, mask, causes)
+        if problem and "Likely cause" not in problem and isinstance(found, np.ndarray) and found.shape == mask.shape:
+            if not np.isin(found, (0, 1)).all():
+                problem += (f"\n  Likely cause: {name} should hold only 0s and 1s; step 2 turns the random values "
+                            f"into a mask with ({name} < keep_prob).")
+            else:
+                problem += (f"\n  Likely cause: {name} was drawn differently from np.random.rand(A{name[1]}.shape[0], "
+                            f"A{name[1]}.shape[1]), or after other random draws.")
         if problem:
             problems.append(problem)
-    problem = compare(function, "A3", A3, _expected_array(expected["A3"]), [
+    expected_A3 = _expected_array(expected["A3"])
+    problem = compare(function, "A3", A3, expected_A3, [
         (forward_propagation(X, parameters)[0],
          "A3 is the output without dropout: apply the masks D1 and D2 (steps 3 and 4)."),
     ])
-    if problem and not problems and "Likely cause" not in problem and keep_prob < 1 \
-            and isinstance(A1, np.ndarray) and A1.shape == Z1.shape:
+    if problem and not problems and "Likely cause" not in problem and isinstance(A3, np.ndarray):
         # The masks are right, so the mistake is likely in how they were applied.
-        if _close(A1, relu(Z1) * D1):
-            problem += "\n  Likely cause: A1 in the cache is masked but not scaled: step 4 divides it by keep_prob."
-        elif _close(A1, relu(Z1) * D1 * keep_prob):
-            problem += "\n  Likely cause: A1 in the cache is multiplied by keep_prob: step 4 divides it by keep_prob."
+        ratio = np.divide(A3, expected_A3, out=np.zeros(expected_A3.shape), where=expected_A3 != 0)
+        scalings = [(1, "masked but not scaled: step 4 divides it by keep_prob"),
+                    (keep_prob, "multiplied by keep_prob: step 4 divides it by keep_prob"),
+                    (1 / (1 - keep_prob) if keep_prob < 1 else np.inf, "divided by 1 - keep_prob: divide by keep_prob")]
+        for layer, (Z, D, A) in enumerate(((Z1, D1, A1), (cache[5], cache[6], cache[7])), start=1):
+            if "Likely cause" in problem or keep_prob == 1 or not (isinstance(A, np.ndarray) and A.shape == Z.shape):
+                continue
+            if _close(A, relu(Z)):
+                problem += f"\n  Likely cause: A{layer} in the cache has no dropout: apply D{layer} and the scale."
+            for factor, explanation in scalings:
+                if "Likely cause" not in problem and _close(A, relu(Z) * D * factor):
+                    problem += f"\n  Likely cause: A{layer} in the cache is {explanation}."
+        if "Likely cause" not in problem and np.all(np.isclose(ratio, 0) | np.isclose(ratio, 1 / keep_prob)):
+            problem += "\n  Likely cause: dropout was applied to A3 too: only the hidden layers get dropout."
     if problem:
         problems.append(problem)
     if not problems and keep_prob < 1 and again is not None and _close(_first_mask(again), D1):
@@ -242,6 +274,11 @@ def check_forward_propagation_with_dropout(result, expected, X, parameters, keep
                         "  Likely cause: it reseeds numpy's generator (np.random.seed); remove that call, "
                         "model() seeds once before training so each iteration gets new masks.")
     return problems
+
+
+def _is_mask(value):
+    """True for an array of 0s and 1s."""
+    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and bool(np.isin(value, (0, 1)).all())
 
 
 def _first_mask(result):
@@ -263,16 +300,30 @@ def check_backward_propagation_with_dropout(gradients, expected, X, Y, cache, ke
         return problems
     (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
     dA2 = _expected_array(expected["dA2"])
-    unmasked = {"dA2": np.dot(W3.T, A3 - Y), "dA1": np.dot(W2.T, dA2 * (A2 > 0))}
+    dZ = {"dZ2": dA2 * (A2 > 0), "dZ1": _expected_array(expected["dA1"]) * (A1 > 0)}
+    unmasked = {"dA2": np.dot(W3.T, A3 - Y), "dA1": np.dot(W2.T, dZ["dZ2"])}
     causes = {}
     for name, mask_name, mask in (("dA2", "D2", D2), ("dA1", "D1", D1)):
-        raw = unmasked[name]
+        raw, dZ_name = unmasked[name], "dZ" + name[2:]
+        neither = f"{name} is neither masked nor scaled: multiply it by {mask_name}, then divide by keep_prob."
+        if _close(gradients.get(dZ_name), dZ[dZ_name]):
+            neither = (f"{name} is neither masked nor scaled, but {dZ_name} is right: the mask and the scale were "
+                       f"applied to {dZ_name} instead of {name}. Apply them to {name}, as in the forward pass.")
         causes[name] = [
-            (raw, f"{name} is neither masked nor scaled: multiply it by {mask_name}, then divide by keep_prob."),
+            (raw, neither),
             (raw * mask, f"{name} is masked but not scaled: step 2 divides it by keep_prob."),
             (raw / keep_prob, f"{name} is scaled but not masked: step 1 multiplies it by {mask_name}."),
             (raw * mask * keep_prob, f"{name} is multiplied by keep_prob: divide by it instead."),
+            (raw * mask / (1 - keep_prob), f"{name} is divided by 1 - keep_prob: divide by keep_prob."),
         ]
+        found = gradients[name]
+        if isinstance(found, np.ndarray) and found.shape == raw.shape and not _close(found, raw * mask / keep_prob):
+            other_mask = np.isclose(found, raw / keep_prob, rtol=RTOL, atol=ATOL)
+            dropped = (found == 0) & (raw != 0)
+            if np.all(other_mask | (found == 0)) and dropped.any() \
+                    and np.any(other_mask[mask == 0] & (raw[mask == 0] != 0)):
+                causes[name].insert(0, (found, f"{name} is masked with a mask other than {mask_name}: the backward "
+                                               "pass must reuse the cached mask, never draw a new one."))
     return _compare_gradients(function, gradients, expected, causes)
 
 
@@ -349,7 +400,7 @@ def forward_propagation_with_dropout_test(target):
     result = call(target, X, parameters, 0.7)
     again = call(target, X, parameters, 0.7)
     expected = testCases.expected_outputs["forward_propagation_with_dropout"]
-    problems = check_forward_propagation_with_dropout(result, expected, X, parameters, 0.7, again)
+    problems = check_forward_propagation_with_dropout(result, expected, X, parameters, 0.7, again, seed=1)
     _conclude(problems, {"A3": result[0]} if not problems else {})
 
 

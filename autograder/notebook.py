@@ -19,13 +19,16 @@ def definitions(path):
     """Parse a notebook's code cells and keep their imports and function definitions.
 
     Arguments:
-    path -- path of an .ipynb file
+    path -- path of an .ipynb file, or a notebook already read (nbformat.NotebookNode)
 
     Returns:
     module -- an ast.Module holding the kept statements, in notebook order
     """
-    path = Path(path)
-    notebook = nbformat.read(path, as_version=4)
+    if isinstance(path, nbformat.NotebookNode):
+        notebook, path = path, "notebook"
+    else:
+        path = Path(path)
+        notebook = nbformat.read(path, as_version=4)
     transformer = TransformerManager()
     body = []
     for index, cell in enumerate(notebook.cells):

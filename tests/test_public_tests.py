@@ -43,26 +43,30 @@ def test_stub_fails_with_a_message_about_none(name, stubs):
     assert hidden.run(name, stubs[name])
 
 
-@pytest.mark.parametrize("variant", MUTANTS, ids=lambda v: f"{v.function}:{v.replace[:30]}")
+@pytest.mark.parametrize("variant", MUTANTS, ids=lambda v: v.label)
 def test_mutant_fails_and_its_likely_cause_is_named(variant, solution):
     mutant = apply(variant, SOURCE_NOTEBOOK, solution)
-    with pytest.raises(public_tests.TestFailure) as failure:
-        visible_test(variant.function)(mutant)
-    message = str(failure.value)
-    assert message.startswith(variant.function)
-    if variant.cause:
-        assert "Likely cause: " in message and variant.cause in message, message
-    if "has wrong values" in message:
-        assert re.search(r"expected: .+\n\s+found: ", message, re.DOTALL), message
+    if variant.visible:
+        with pytest.raises(public_tests.TestFailure) as failure:
+            visible_test(variant.function)(mutant)
+        message = str(failure.value)
+        assert message.startswith(variant.function)
+        if variant.cause:
+            assert variant.cause in message, message
+        if "has wrong values" in message:
+            assert re.search(r"expected: .+\n\s+found: ", message, re.DOTALL), message
     problems = hidden.run(variant.function, mutant)
     assert problems and problems[0].startswith(f"{variant.function} fails ")
+    if variant.cause:
+        assert variant.cause in "\n".join(problems)
 
 
-@pytest.mark.parametrize("variant", CORRECT, ids=lambda v: f"{v.function}:{v.replace[:30]}")
+@pytest.mark.parametrize("variant", CORRECT, ids=lambda v: v.label)
 def test_correct_variant_passes(variant, solution, capsys):
     function = apply(variant, SOURCE_NOTEBOOK, solution)
-    visible_test(variant.function)(function)
-    assert capsys.readouterr().out.endswith("All tests passed.\n")
+    if variant.visible:
+        visible_test(variant.function)(function)
+        assert capsys.readouterr().out.endswith("All tests passed.\n")
     assert hidden.run(variant.function, function) == []
 
 
@@ -112,5 +116,5 @@ def test_hidden_tests_catch_what_the_documented_case_cannot(solution):
 
     public_tests.compute_cost_with_regularization_test(fixed_m)
     assert hidden.run("compute_cost_with_regularization", fixed_m)[0].startswith(
-        "compute_cost_with_regularization fails 2 of 3 hidden cases")
+        "compute_cost_with_regularization fails 3 of 4 hidden tests")
     assert "changed the arrays it was given" in "\n".join(hidden.run("backward_propagation_with_dropout", in_place))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import reg_utils
-from gradcheck import random_problem, relative_error
+from autograder.gradcheck import random_problem, relative_error
 
 
 def test_sigmoid_and_relu_values():

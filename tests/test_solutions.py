@@ -5,7 +5,7 @@ import pytest
 
 import testCases
 from conftest import GRADED_FUNCTIONS
-from gradcheck import random_problem, relative_error
+from autograder.gradcheck import random_problem, relative_error
 from reg_utils import compute_cost, forward_propagation, relu
 
 EXPECTED = testCases.expected_outputs

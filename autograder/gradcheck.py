@@ -1,4 +1,4 @@
-"""Numerical gradient check by centred differences."""
+"""Numerical gradient checks by centred differences, and small random problems to check on."""
 
 import numpy as np
 

@@ -1,0 +1,111 @@
+"""The grader's command line.
+
+    python -m autograder grade <assignment> [--course-dir DIR] [--student ID ...] [--timeout SECONDS]
+
+Grades every submitted/<student_id>/<assignment>/ folder of the course
+directory (nbgrader's layout; default: the current directory) and writes, per
+submission, autograded/<student_id>/<assignment>/results.json,
+feedback/<student_id>/<assignment>/<notebook>.html and the scores into
+nbgrader's gradebook.db; then grades.csv for all. The assignments (their
+solutions, hidden tests and release) come from this course kit.
+Exits 0 when every submission was graded, whatever the scores; 2 on a usage
+error, with a message that says what to do.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from autograder import grading, report
+
+DEFAULT_TIMEOUT = 10.0
+
+
+def submissions(course, assignment, students):
+    """The (student_id, folder) pairs to grade, sorted by student."""
+    submitted = course / "submitted"
+    found = {p.parent.name: p for p in sorted(submitted.glob(f"*/{assignment}")) if p.is_dir()}
+    if not found:
+        raise grading.UsageError(f"no submissions of {assignment!r} in {submitted}/ "
+                                 f"(expected folders {submitted}/<student_id>/{assignment}/)")
+    if students:
+        unknown = sorted(set(students) - set(found))
+        if unknown:
+            raise grading.UsageError(f"no submission of {assignment!r} by {', '.join(unknown)} "
+                                     f"(there are submissions by: {', '.join(found)})")
+        found = {student: found[student] for student in students}
+    return sorted(found.items())
+
+
+def grade_submission(args, course, assignment, gradebook, worker, student_id, folder):
+    """Grade one submission folder and write its results, feedback and gradebook entries."""
+    notebook = folder / assignment.notebook
+    if notebook.is_file():
+        items = grading.grade_notebook(assignment, notebook, args.timeout, worker)
+    else:
+        others = sorted(p.name for p in folder.glob("*.ipynb"))
+        message = (f"no {assignment.notebook} in the submission"
+                   + (f" (found: {', '.join(others)}); submit the notebook under its original name."
+                      if others else "."))
+        items = [grading.Item(name, 0.0, assignment.points[name], [message])
+                 for name in assignment.spec.GRADED_FUNCTIONS]
+    report.write_results(course, student_id, assignment.name, items)
+    report.write_feedback(course, student_id, assignment.name, assignment.notebook, items)
+    gradebook.record(student_id, items)
+    if not args.quiet:
+        print(f"{student_id}: {sum(i.score for i in items):g}/{sum(i.max_score for i in items):g}", flush=True)
+    return items
+
+
+def grade(args):
+    course = args.course_dir
+    if not course.is_dir():
+        raise grading.UsageError(f"no course directory at {course} (give one with --course-dir)")
+    if args.timeout <= 0:
+        raise grading.UsageError("--timeout must be a positive number of seconds")
+    assignment = grading.load_assignment(args.assignment)
+    todo = submissions(course, assignment.name, args.student)
+    graded = {}
+    start = time.perf_counter()
+    with report.GradebookWriter(course, assignment) as gradebook, grading.Worker(assignment) as worker:
+        for student_id, folder in todo:
+            graded[(student_id, assignment.name)] = grade_submission(args, course, assignment, gradebook,
+                                                                     worker, student_id, folder)
+    report.update_grades_csv(course, graded)
+    seconds = time.perf_counter() - start
+    print(f"Graded {len(graded)} submission(s) of {assignment.name} in {seconds:.1f} s; "
+          f"results in {course / 'autograded'}, feedback in {course / 'feedback'}, grades in {course / 'grades.csv'}.")
+    if args.table:
+        print()
+        print(report.table(graded, assignment.spec.GRADED_FUNCTIONS))
+
+
+def parser():
+    main_parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    grade_parser = commands.add_parser("grade", help="grade the submissions of an assignment")
+    grade_parser.add_argument("assignment", help="assignment name, e.g. regularization")
+    grade_parser.add_argument("--course-dir", type=Path, default=Path("."), help="default: the current directory")
+    grade_parser.add_argument("--student", nargs="+", metavar="ID", help="grade only these students")
+    grade_parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                              help=f"seconds allowed per graded function (default {DEFAULT_TIMEOUT:g})")
+    grade_parser.add_argument("--table", action="store_true", help="print a table of the scores at the end")
+    grade_parser.add_argument("--quiet", action="store_true", help="print only the summary line")
+    return main_parser
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    # nbgrader's gradebook runs `alembic` from PATH: the one installed beside this interpreter.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    try:
+        grade(args)
+    except grading.UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
