@@ -6,9 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 SOURCE_NB := source/regularization/Regularization.ipynb
+EXAMPLE_COURSE := build/example-course
+COURSE ?= .
 
 .DEFAULT_GOAL := run
-.PHONY: run test execute release check lab dataset dataset-table venv clean
+.PHONY: run test execute release check grade examples notebook lab dataset dataset-table venv clean
 
 venv: $(STAMP)
 
@@ -21,8 +23,16 @@ $(STAMP): requirements.txt Makefile
 	@$(PY) -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "course-kit.pth").write_text(sys.argv[1] + "\n")' "$(CURDIR)"
 	@touch $@
 
-## The main job: execute the instructor notebook (into build/) and print the three models' accuracies.
+## The main job: regenerate the student release, grade the example submissions into a fresh
+## course directory (with nbgrader's SQLite gradebook) and print the score table.
 run: $(STAMP)
+	$(PY) -m tools.release
+	rm -rf $(EXAMPLE_COURSE) && mkdir -p $(EXAMPLE_COURSE)
+	cp -R examples/submissions $(EXAMPLE_COURSE)/submitted
+	$(PY) -m autograder grade regularization --course-dir $(EXAMPLE_COURSE) --table
+
+## Execute the instructor notebook (into build/) and print the three models' accuracies.
+notebook: $(STAMP)
 	$(PY) -m tools.execute $(SOURCE_NB) --output build/Regularization.ipynb --print-tag summary
 
 ## All tests.
@@ -41,6 +51,14 @@ release: $(STAMP)
 check: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb" >&2; exit 2; }
 	$(PY) -m tools.check "$(NB)"
+
+## Grade the submissions of a course directory in nbgrader's layout: make grade COURSE=path (default: here).
+grade: $(STAMP)
+	$(PY) -m autograder grade regularization --course-dir "$(COURSE)" --table
+
+## Regenerate examples/submissions/ from the release and tests/mutants.py (commit the result).
+examples: $(STAMP)
+	$(PY) examples/make_examples.py
 
 ## Open the student release in JupyterLab.
 lab: $(STAMP)

@@ -79,7 +79,7 @@ def grade(args):
           f"results in {course / 'autograded'}, feedback in {course / 'feedback'}, grades in {course / 'grades.csv'}.")
     if args.table:
         print()
-        print(report.table(graded, assignment.spec.GRADED_FUNCTIONS))
+        print(report.table(graded, assignment.spec.GRADED_FUNCTIONS, assignment.spec.LABELS))
 
 
 def parser():

@@ -36,6 +36,12 @@ GRADED_FUNCTIONS = (
     "forward_propagation_with_dropout",
     "backward_propagation_with_dropout",
 )
+LABELS = {  # short column titles for score tables
+    "compute_cost_with_regularization": "L2 cost",
+    "backward_propagation_with_regularization": "L2 backward",
+    "forward_propagation_with_dropout": "dropout forward",
+    "backward_propagation_with_dropout": "dropout backward",
+}
 GRADIENT_TOLERANCE = 1e-5
 MASK_FAILURE_PROBABILITY = 1e-7  # of the statistical test of a correct dropout mask
 

@@ -168,15 +168,15 @@ class GradebookWriter:
         gradebook.db.commit()
 
 
-def table(graded, functions):
-    """A text table of scores, one row per student, one column per function."""
-    short = [name.replace("propagation", "prop").replace("_with_", " ").replace("_", " ") for name in functions]
+def table(graded, functions, labels):
+    """A text table of scores, one row per student, one column per function (titled by labels)."""
+    titles = [labels.get(name, name) for name in functions]
     width = max([len("student")] + [len(student) for student, _ in graded])
-    header = f"{'student':<{width}}  " + "  ".join(f"{name:>{len(name)}}" for name in short) + "   total"
+    header = f"{'student':<{width}}  " + "  ".join(titles) + "  total"
     lines = [header, "-" * len(header)]
     for (student, _), items in sorted(graded.items()):
         scores = {item.name: item for item in items}
-        cells = "  ".join(f"{_number(scores[f].score):>{len(s)}}" for f, s in zip(functions, short))
+        cells = "  ".join(f"{_number(scores[name].score):>{len(title)}}" for name, title in zip(functions, titles))
         total = f"{_number(sum(i.score for i in items))}/{_number(sum(i.max_score for i in items))}"
-        lines.append(f"{student:<{width}}  {cells}   {total:>5}")
+        lines.append(f"{student:<{width}}  {cells}  {total:>5}")
     return "\n".join(lines)

@@ -182,3 +182,15 @@ def test_usage_errors_are_clear(tmp_path, args, message):
     result = subprocess.run([sys.executable, "-m", "autograder", *[a.format(course=tmp_path) for a in args]],
                             cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_committed_examples_are_what_make_examples_generates(tmp_path):
+    result = subprocess.run([sys.executable, "examples/make_examples.py", "--output", str(tmp_path)], cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.ipynb"))
+    committed = REPO / "examples" / "submissions"
+    assert generated == sorted(p.relative_to(committed) for p in committed.rglob("*.ipynb"))
+    for path in generated:
+        assert (tmp_path / path).read_bytes() == (committed / path).read_bytes(), \
+            f"examples/submissions/{path} is out of date: run `make examples` and commit it"
