@@ -33,7 +33,7 @@ class TestFailure(AssertionError):
 # Comparisons shared by every check
 # ---------------------------------------------------------------------------
 
-def _close(found, candidate):
+def close(found, candidate):
     """True when found has candidate's shape and values (within the tests' tolerance)."""
     try:
         found = np.asarray(found, dtype=float)
@@ -52,7 +52,7 @@ def _show(value):
     return text.replace("\n", "\n            ")
 
 
-def _describe(value):
+def describe_value(value):
     """What a value is, for a message about a wrong type."""
     if value is None:
         return "None"
@@ -80,21 +80,21 @@ def compare(function, quantity, found, expected, causes=()):
         return f"{where} is still None."
     if isinstance(expected, float):
         if isinstance(found, np.ndarray) or not isinstance(found, (float, np.floating)):
-            return f"{where} should be a float, but it is {_describe(found)}."
+            return f"{where} should be a float, but it is {describe_value(found)}."
     else:
         if not isinstance(found, np.ndarray):
-            return f"{where} should be a numpy array of shape {expected.shape}, but it is {_describe(found)}."
+            return f"{where} should be a numpy array of shape {expected.shape}, but it is {describe_value(found)}."
         if found.shape != expected.shape:
             return f"{where} should have shape {expected.shape}, but it has shape {found.shape}."
         if found.dtype.kind not in "biuf":
             return f"{where} should hold numbers, but its dtype is {found.dtype}."
-    if _close(found, expected):
+    if close(found, expected):
         return None
     message = f"{where} has wrong values.\n  expected: {_show(expected)}\n  found:    {_show(found)}"
     if not np.all(np.isfinite(np.asarray(found, dtype=float))):
         message += "\n  Likely cause: it contains NaN or infinity."
     for value, explanation in causes:
-        if _close(found, value):
+        if close(found, value):
             message += f"\n  Likely cause: {explanation}"
             break
     return message
@@ -109,7 +109,7 @@ def _needs_type(function, found, kind, length=None):
     if found is None:
         return [f"{function} returned None: keep the return line at the end of the function."]
     if not isinstance(found, kind):
-        return [f"{function} should return a {kind.__name__}, but it returned {_describe(found)}."]
+        return [f"{function} should return a {kind.__name__}, but it returned {describe_value(found)}."]
     if length is not None and len(found) != length:
         return [f"{function} should return a {kind.__name__} of {length} items, but it returned {len(found)}."]
     return []
@@ -220,7 +220,7 @@ def check_forward_propagation_with_dropout(result, expected, X, parameters, keep
     problems = _needs_type(function + "'s cache", cache, tuple, 14)
     if problems:
         return problems
-    if not all(_close(cache[i], parameters[key]) for i, key in ((3, "W1"), (8, "W2"), (12, "W3"))) \
+    if not all(close(cache[i], parameters[key]) for i, key in ((3, "W1"), (8, "W2"), (12, "W3"))) \
             or (_is_mask(cache[2]) and not _is_mask(cache[1])) or (_is_mask(cache[7]) and not _is_mask(cache[6])):
         return [f"{function}: the cache is not in the order (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3): "
                 "keep the function's last lines as they are."]
@@ -260,16 +260,16 @@ def check_forward_propagation_with_dropout(result, expected, X, parameters, keep
         for layer, (Z, D, A) in enumerate(((Z1, D1, A1), (cache[5], cache[6], cache[7])), start=1):
             if "Likely cause" in problem or keep_prob == 1 or not (isinstance(A, np.ndarray) and A.shape == Z.shape):
                 continue
-            if _close(A, relu(Z)):
+            if close(A, relu(Z)):
                 problem += f"\n  Likely cause: A{layer} in the cache has no dropout: apply D{layer} and the scale."
             for factor, explanation in scalings:
-                if "Likely cause" not in problem and _close(A, relu(Z) * D * factor):
+                if "Likely cause" not in problem and close(A, relu(Z) * D * factor):
                     problem += f"\n  Likely cause: A{layer} in the cache is {explanation}."
         if "Likely cause" not in problem and np.all(np.isclose(ratio, 0) | np.isclose(ratio, 1 / keep_prob)):
             problem += "\n  Likely cause: dropout was applied to A3 too: only the hidden layers get dropout."
     if problem:
         problems.append(problem)
-    if not problems and keep_prob < 1 and again is not None and _close(_first_mask(again), D1):
+    if not problems and keep_prob < 1 and again is not None and close(first_mask(again), D1):
         problems.append(f"{function} drew the same mask D1 on two calls in a row.\n"
                         "  Likely cause: it reseeds numpy's generator (np.random.seed); remove that call, "
                         "model() seeds once before training so each iteration gets new masks.")
@@ -281,7 +281,7 @@ def _is_mask(value):
     return isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and bool(np.isin(value, (0, 1)).all())
 
 
-def _first_mask(result):
+def first_mask(result):
     """D1 from a result of forward_propagation_with_dropout, or None if it has no such item."""
     try:
         return result[1][1]
@@ -306,7 +306,7 @@ def check_backward_propagation_with_dropout(gradients, expected, X, Y, cache, ke
     for name, mask_name, mask in (("dA2", "D2", D2), ("dA1", "D1", D1)):
         raw, dZ_name = unmasked[name], "dZ" + name[2:]
         neither = f"{name} is neither masked nor scaled: multiply it by {mask_name}, then divide by keep_prob."
-        if _close(gradients.get(dZ_name), dZ[dZ_name]):
+        if close(gradients.get(dZ_name), dZ[dZ_name]):
             neither = (f"{name} is neither masked nor scaled, but {dZ_name} is right: the mask and the scale were "
                        f"applied to {dZ_name} instead of {name}. Apply them to {name}, as in the forward pass.")
         causes[name] = [
@@ -317,7 +317,7 @@ def check_backward_propagation_with_dropout(gradients, expected, X, Y, cache, ke
             (raw * mask / (1 - keep_prob), f"{name} is divided by 1 - keep_prob: divide by keep_prob."),
         ]
         found = gradients[name]
-        if isinstance(found, np.ndarray) and found.shape == raw.shape and not _close(found, raw * mask / keep_prob):
+        if isinstance(found, np.ndarray) and found.shape == raw.shape and not close(found, raw * mask / keep_prob):
             other_mask = np.isclose(found, raw / keep_prob, rtol=RTOL, atol=ATOL)
             dropped = (found == 0) & (raw != 0)
             if np.all(other_mask | (found == 0)) and dropped.any() \

@@ -1,12 +1,12 @@
-"""Grade one submitted notebook: only the graded functions run, each in its own worker process.
+"""Grade one submitted notebook: only the graded functions run, each in a child of the worker process.
 
 From the student's notebook the grader takes only the cells marked
 ``# GRADED FUNCTION: <name>``, and from those only imports and function
 definitions (a leftover training call or print is not run). Everything else
 the functions need (the imports and helpers of the locked cells) comes from
-the instructor's source notebook. Each function runs in a worker process
-(autograder.worker) on the hidden cases; the results come back as plain data
-and are checked here, where student code cannot reach.
+the instructor's source notebook. Each function runs on the hidden cases in
+a process forked by the worker (autograder.worker); the results come back as
+plain data and are checked here, where student code cannot reach.
 """
 
 import ast
@@ -95,7 +95,7 @@ def load_assignment(name):
 
 
 def student_code(source, name):
-    """The imports and function definitions of a graded cell, other statements blanked out.
+    """The imports and function and class definitions of a graded cell, other statements blanked out.
 
     Blank lines keep the line numbers of the cell, so tracebacks point at the student's lines.
 

@@ -128,7 +128,7 @@ def _valid_mask(name, mask, shape):
     """A problem if mask is not a 0/1 array of the given shape."""
     function = "forward_propagation_with_dropout"
     if not isinstance(mask, np.ndarray):
-        return f"{function}: {name} in the cache should be a numpy array, but it is {public_tests._describe(mask)}."
+        return f"{function}: {name} in the cache should be a numpy array, but it is {public_tests.describe_value(mask)}."
     if mask.shape != shape:
         return (f"{function}: {name} should have shape {shape}, the shape of the activations it masks "
                 f"(one entry per unit and example), but it has shape {mask.shape}.")
@@ -162,9 +162,9 @@ def _check_forward_dropout(case, results):
     if mask_problems or any("np.random.randn" in p for p in problems):
         return mask_problems or problems
     own = forward_with_masks(X, parameters, cache[1], cache[6], keep_prob)
-    if not public_tests._close(A3, own):
+    if not public_tests.close(A3, own):
         return problems
-    if len(results) > 1 and keep_prob < 1 and public_tests._close(public_tests._first_mask(results[1]), cache[1]):
+    if len(results) > 1 and keep_prob < 1 and public_tests.close(public_tests.first_mask(results[1]), cache[1]):
         return [p for p in problems if "two calls in a row" in p] or problems
     return []
 

@@ -32,11 +32,6 @@ class Unsupported:
     def __repr__(self):
         return f"<a {self.type_name}>"
 
-    def __eq__(self, other):
-        return isinstance(other, Unsupported) and other.type_name == self.type_name
-
-    __hash__ = None
-
 
 def _type_name(value):
     kind = type(value)

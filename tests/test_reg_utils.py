@@ -1,6 +1,5 @@
 """The helpers students import: shapes, maths, gradients, loading and plotting."""
 
-import os
 import warnings
 
 import matplotlib.pyplot as plt

@@ -1,6 +1,5 @@
 """The student release: generated, in sync, without solutions, locked where it should be."""
 
-import ast
 import copy
 import csv
 import filecmp
