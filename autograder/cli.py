@@ -1,6 +1,7 @@
 """The grader's command line.
 
     python -m autograder grade <assignment> [--course-dir DIR] [--student ID ...] [--timeout SECONDS]
+    python -m autograder doctor
 
 Grades every submitted/<student_id>/<assignment>/ folder of the course
 directory (nbgrader's layout; default: the current directory) and writes, per
@@ -9,18 +10,23 @@ feedback/<student_id>/<assignment>/<notebook>.html and the scores into
 nbgrader's gradebook.db; then grades.csv for all. The assignments (their
 solutions, hidden tests and release) come from this course kit.
 Exits 0 when every submission was graded, whatever the scores; 2 on a usage
-error, with a message that says what to do.
+error, with a message that says what to do. `doctor` prints which
+protections for student code (see autograder.sandbox) work on this machine;
+`grade` prints the same report when it starts.
 """
 
 import argparse
+import contextlib
+import fcntl
 import os
 import sys
 import time
 from pathlib import Path
 
-from autograder import grading, report
+from autograder import grading, report, sandbox
 
 DEFAULT_TIMEOUT = 10.0
+COURSE_PRIVATE = ("gradebook.db", "grades.csv", "submitted", "autograded", "feedback", "source")
 
 
 def submissions(course, assignment, students):
@@ -67,12 +73,52 @@ def grade(args):
         raise grading.UsageError("--timeout must be a positive number of seconds")
     assignment = grading.load_assignment(args.assignment)
     todo = submissions(course, assignment.name, args.student)
-    graded = {}
+    with exclusive(course):
+        check_gradebook(course / "gradebook.db")
+        failed = run(args, course, assignment, todo)
+    if failed:
+        print(f"error: {len(failed)} submission(s) could not be graded: {', '.join(failed)}", file=sys.stderr)
+        sys.exit(1)
+
+
+def check_gradebook(path):
+    """Refuse a gradebook that is not an SQLite database rather than overwrite it; say when one is created."""
+    if not path.exists():
+        print(f"No gradebook at {path}: creating one.")
+    elif path.stat().st_size and path.read_bytes()[:16] != b"SQLite format 3\x00":
+        raise grading.UsageError(f"{path} is not an SQLite database (damaged?). Nothing was changed: restore it "
+                                 "from a backup, or move it aside to start a new gradebook.")
+
+
+@contextlib.contextmanager
+def exclusive(course):
+    """One grading run at a time per course directory (a lock in autograded/)."""
+    lock_path = course / "autograded" / ".grading.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    with lock_path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise grading.UsageError(f"another grading run is using {course}; wait for it to finish "
+                                     "(nothing was changed)") from None
+        yield
+
+
+def run(args, course, assignment, todo):
+    """Grade the submissions; returns the students that could not be graded."""
+    graded, failed = {}, []
     start = time.perf_counter()
-    with report.GradebookWriter(course, assignment) as gradebook, grading.Worker(assignment) as worker:
+    private = [course / name for name in COURSE_PRIVATE]
+    with report.GradebookWriter(course, assignment) as gradebook, grading.Worker(assignment, private) as worker:
+        print("Protections for student code:\n" + sandbox.describe(worker.protections), flush=True)
         for student_id, folder in todo:
-            graded[(student_id, assignment.name)] = grade_submission(args, course, assignment, gradebook,
-                                                                     worker, student_id, folder)
+            try:
+                graded[(student_id, assignment.name)] = grade_submission(args, course, assignment, gradebook,
+                                                                         worker, student_id, folder)
+            except Exception as error:  # a bug of the grader's, not the student's: report it, go on
+                failed.append(student_id)
+                print(f"error: {student_id} could not be graded ({type(error).__name__}: {error}); "
+                      "their previous results, if any, are unchanged.", file=sys.stderr, flush=True)
     report.update_grades_csv(course, graded)
     seconds = time.perf_counter() - start
     print(f"Graded {len(graded)} submission(s) of {assignment.name} in {seconds:.1f} s; "
@@ -80,6 +126,7 @@ def grade(args):
     if args.table:
         print()
         print(report.table(graded, assignment.spec.GRADED_FUNCTIONS, assignment.spec.LABELS))
+    return failed
 
 
 def parser():
@@ -93,7 +140,12 @@ def parser():
                               help=f"seconds allowed per graded function (default {DEFAULT_TIMEOUT:g})")
     grade_parser.add_argument("--table", action="store_true", help="print a table of the scores at the end")
     grade_parser.add_argument("--quiet", action="store_true", help="print only the summary line")
+    commands.add_parser("doctor", help="report which protections for student code work on this machine")
     return main_parser
+
+
+def doctor():
+    print("Protections for student code on this machine:\n" + sandbox.describe(sandbox.probe()))
 
 
 def main(argv=None):
@@ -101,7 +153,10 @@ def main(argv=None):
     # nbgrader's gradebook runs `alembic` from PATH: the one installed beside this interpreter.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     try:
-        grade(args)
+        if args.command == "doctor":
+            doctor()
+        else:
+            grade(args)
     except grading.UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)

@@ -32,9 +32,11 @@ from autograder.notebook import definitions
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = {"regularization": "autograder.regularization"}
+KIT_PRIVATE = ("source", "autograder", "tests", "examples")  # hidden from student code, with the course's files
 MARKER = "# GRADED FUNCTION: "
 KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
 MAX_RESPONSE_BYTES = 64 * 2**20
+MAX_NOTEBOOK_BYTES = 32 * 2**20  # a real submission is well under 1 MB
 MUTATED = ("{name} changed the arrays it was given (with +=, *=, /= or an item assignment): "
            "compute new arrays instead.")
 
@@ -188,18 +190,22 @@ class Worker:
     function on its hidden cases, in a folder of its own, within the time limit.
     """
 
-    def __init__(self, assignment):
+    def __init__(self, assignment, hidden=()):
+        """hidden -- paths that student code must not see (the course's grading files)"""
         self.assignment = assignment
         self.process = None
+        self.protections = None
         self._support = tempfile.TemporaryDirectory(prefix="grading-")
         for path in assignment.support:
             shutil.copy(path, self._support.name)
-        self._start_message = json.dumps({"setup": assignment.setup, "cases": {
+        hidden = [str(path.resolve()) for path in (*hidden, *(REPO / name for name in KIT_PRIVATE))]
+        self._start_message = json.dumps({"setup": assignment.setup, "hidden": hidden, "cases": {
             name: [{"args": wire.encode(case.args), "seed": case.seed, "repeat": case.repeat,
                     "select": [list(path) for path in case.select]} for case in assignment.spec.cases(name)]
             for name in assignment.spec.GRADED_FUNCTIONS}})
 
     def __enter__(self):
+        self._start()
         return self
 
     def __exit__(self, *exc_info):
@@ -213,9 +219,10 @@ class Worker:
                                         env=environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, start_new_session=True)
         self._send(self._start_message)
-        if not self.process.stdout.readline():
-            raise RuntimeError("the grading worker could not start: run `python -m autograder.worker` by hand "
-                               "to see why")
+        ready = self.process.stdout.readline()
+        if not ready:
+            raise RuntimeError("the grading worker could not start: run `python -m autograder doctor` to see why")
+        self.protections = json.loads(ready)["protections"]
 
     def _send(self, line):
         self.process.stdin.write(line + "\n")
@@ -240,7 +247,7 @@ class Worker:
         if self.process is None or self.process.poll() is not None:
             self._stop()
             self._start()
-        with tempfile.TemporaryDirectory(prefix="job-") as folder:
+        with tempfile.TemporaryDirectory(prefix="job-", ignore_cleanup_errors=True) as folder:
             for path in self.assignment.support:
                 shutil.copy(path, folder)
             self._send(json.dumps({"student": code, "function": name, "folder": folder, "timeout": timeout}))
@@ -253,6 +260,8 @@ class Worker:
                 return None, (f"{name} did not finish within {timeout:g} seconds on the hidden tests "
                               "(an infinite loop, or a very long computation?).")
             response_path = Path(folder) / "response.json"
+            if ending == {"status": "exit", "code": 71}:
+                return None, f"the sandbox for {name} could not be set up; run `python -m autograder doctor`."
             if ending != {"status": "exit", "code": 0} or not response_path.is_file():
                 how = (f"killed by signal {ending['signal']}" if ending["status"] == "signal"
                        else f"exit status {ending.get('code')}")
@@ -298,6 +307,12 @@ def _parse_response(name, response, count):
 def grade_notebook(assignment, path, timeout, worker):
     """Grade a submitted notebook: one Item per graded function, in the assignment's order."""
     items = {name: Item(name, 0.0, assignment.points[name]) for name in assignment.spec.GRADED_FUNCTIONS}
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        for item in items.values():
+            item.messages.append(f"{path.name} is {size / 2**20:.0f} MB, more than any submission needs "
+                                 f"({MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs and submit it again.")
+        return list(items.values())
     try:
         notebook = nbformat.read(path, as_version=4)
         cells = graded_cells(notebook)

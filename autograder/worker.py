@@ -99,9 +99,14 @@ def _run_job(job, namespace, cases, wire):
     return {"calls": calls}
 
 
-def _child(job, namespace, cases, wire):
+def _child(job, namespace, cases, wire, protections):
     """In the forked child: isolate, run the job, write response.json, exit."""
+    from autograder import sandbox
     os.setpgid(0, 0)  # its own process group, which the worker kills as a whole
+    try:
+        sandbox.enter(protections["active"], job["folder"], protections["hidden"], job["timeout"])
+    except OSError:
+        os._exit(71)
     os.chdir(job["folder"])
     sys.path[0] = job["folder"]
     null = os.open(os.devnull, os.O_RDONLY)
@@ -149,22 +154,29 @@ def main():
     sys.path.insert(0, os.getcwd())
     from autograder import wire
 
+    from autograder import sandbox
+
     control_in, control_out = sys.stdin, sys.stdout
     start = json.loads(control_in.readline())
     namespace = {"__name__": "__main__"}
     exec(compile(start["setup"], "<setup>", "exec"), namespace)
     cases = start["cases"]
-    control_out.write(json.dumps({"ready": True}) + "\n")
+    report = sandbox.probe()
+    protections = {"active": {name for name, status in report.items() if status == "active"},
+                   "hidden": start["hidden"]}
+    control_out.write(json.dumps({"ready": True, "protections": report}) + "\n")
     control_out.flush()
     for line in control_in:
         job = json.loads(line)
         pid = os.fork()
         if pid == 0:
             try:
-                _child(job, namespace, cases, wire)
+                _child(job, namespace, cases, wire, protections)
             finally:
                 os._exit(70)
         ending = _wait(pid, job["timeout"])
+        if "unprivileged" in protections["active"]:
+            sandbox.kill_leftovers()
         control_out.write(json.dumps(ending) + "\n")
         control_out.flush()
 
