@@ -25,7 +25,6 @@ from pathlib import Path
 
 from autograder import grading, report, sandbox
 
-DEFAULT_TIMEOUT = 10.0
 COURSE_PRIVATE = ("gradebook.db", "grades.csv", "submitted", "autograded", "feedback", "source")
 
 
@@ -69,9 +68,11 @@ def grade(args):
     course = args.course_dir
     if not course.is_dir():
         raise grading.UsageError(f"no course directory at {course} (give one with --course-dir)")
-    if args.timeout <= 0:
+    if args.timeout is not None and args.timeout <= 0:
         raise grading.UsageError("--timeout must be a positive number of seconds")
     assignment = grading.load_assignment(args.assignment)
+    if args.timeout is None:
+        args.timeout = assignment.spec.TIMEOUT
     todo = submissions(course, assignment.name, args.student)
     with exclusive(course):
         check_gradebook(course / "gradebook.db")
@@ -136,8 +137,9 @@ def parser():
     grade_parser.add_argument("assignment", help="assignment name, e.g. regularization")
     grade_parser.add_argument("--course-dir", type=Path, default=Path("."), help="default: the current directory")
     grade_parser.add_argument("--student", nargs="+", metavar="ID", help="grade only these students")
-    grade_parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                              help=f"seconds allowed per graded function (default {DEFAULT_TIMEOUT:g})")
+    grade_parser.add_argument("--timeout", type=float,
+                              help="seconds of wall-clock and CPU time per graded function "
+                                   "(default: the assignment's, 10 for regularization)")
     grade_parser.add_argument("--table", action="store_true", help="print a table of the scores at the end")
     grade_parser.add_argument("--quiet", action="store_true", help="print only the summary line")
     commands.add_parser("doctor", help="report which protections for student code work on this machine")

@@ -42,6 +42,7 @@ LABELS = {  # short column titles for score tables
     "forward_propagation_with_dropout": "dropout forward",
     "backward_propagation_with_dropout": "dropout backward",
 }
+TIMEOUT = 10.0  # default seconds per graded function, wall-clock and CPU (each case runs in milliseconds)
 GRADIENT_TOLERANCE = 1e-5
 MASK_FAILURE_PROBABILITY = 1e-7  # of the statistical test of a correct dropout mask
 
