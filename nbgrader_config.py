@@ -17,6 +17,9 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "regularization-course"
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
+# The gradebook: SQLite in the course directory by default. For a shared server, set the same
+# URL here (for nbgrader's export and formgrader) and in `python -m autograder grade --db URL`:
+# c.CourseDirectory.db_url = "postgresql://user:password@host:5432/gradebook"
 
 # nbgrader's default pipeline, with StubSolutions in place of ClearSolutions.
 c.GenerateAssignment.preprocessors = [

@@ -1,6 +1,6 @@
 """The grader's command line.
 
-    python -m autograder grade <assignment> [--course-dir DIR] [--student ID ...] [--timeout SECONDS]
+    python -m autograder grade <assignment> [--course-dir DIR] [--student ID ...] [--timeout SECONDS] [--db URL]
     python -m autograder doctor
 
 Grades every submitted/<student_id>/<assignment>/ folder of the course
@@ -22,6 +22,8 @@ import os
 import sys
 import time
 from pathlib import Path
+
+import sqlalchemy
 
 from autograder import grading, report, sandbox
 
@@ -75,7 +77,8 @@ def grade(args):
         args.timeout = assignment.spec.TIMEOUT
     todo = submissions(course, assignment.name, args.student)
     with exclusive(course):
-        check_gradebook(course / "gradebook.db")
+        if args.db is None:
+            check_gradebook(course / "gradebook.db")
         failed = run(args, course, assignment, todo)
     if failed:
         print(f"error: {len(failed)} submission(s) could not be graded: {', '.join(failed)}", file=sys.stderr)
@@ -105,12 +108,25 @@ def exclusive(course):
         yield
 
 
+def _safe(db_url):
+    """A database URL without its password, for messages."""
+    return sqlalchemy.engine.make_url(db_url).render_as_string(hide_password=True)
+
+
 def run(args, course, assignment, todo):
     """Grade the submissions; returns the students that could not be graded."""
     graded, failed = {}, []
     start = time.perf_counter()
     private = [course / name for name in COURSE_PRIVATE]
-    with report.GradebookWriter(course, assignment) as gradebook, grading.Worker(assignment, private) as worker:
+    db_url = args.db or f"sqlite:///{(course / 'gradebook.db').resolve()}"
+    gradebook = report.GradebookWriter(db_url, assignment)
+    try:
+        gradebook.open()
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        gradebook.close()
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise grading.UsageError(f"cannot use the gradebook at {_safe(db_url)}: {reason}") from None
+    with contextlib.closing(gradebook), grading.Worker(assignment, private) as worker:
         print("Protections for student code:\n" + sandbox.describe(worker.protections), flush=True)
         for student_id, folder in todo:
             try:
@@ -140,6 +156,9 @@ def parser():
     grade_parser.add_argument("--timeout", type=float,
                               help="seconds of wall-clock and CPU time per graded function "
                                    "(default: the assignment's, 10 for regularization)")
+    grade_parser.add_argument("--db", metavar="URL",
+                              help="nbgrader gradebook URL, e.g. postgresql://user:password@host/gradebook "
+                                   "(default: sqlite:///COURSE_DIR/gradebook.db)")
     grade_parser.add_argument("--table", action="store_true", help="print a table of the scores at the end")
     grade_parser.add_argument("--quiet", action="store_true", help="print only the summary line")
     commands.add_parser("doctor", help="report which protections for student code work on this machine")

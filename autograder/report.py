@@ -124,23 +124,23 @@ def update_grades_csv(course, graded):
 class GradebookWriter:
     """Scores into nbgrader's gradebook, under the grade_ids of the notebook's test cells.
 
-    Use as a context manager: the gradebook stays open for the whole run (opening it costs a
-    subprocess in nbgrader).
+    Opened once for the whole run (opening costs a subprocess in nbgrader); close() at the end.
     """
 
-    def __init__(self, course, assignment):
-        self.db_url = f"sqlite:///{(course / 'gradebook.db').resolve()}"
+    def __init__(self, db_url, assignment):
+        """db_url -- an SQLAlchemy URL: sqlite:///path/gradebook.db, postgresql://user:password@host/db, ..."""
+        self.db_url = db_url
         self.assignment = assignment
         self.notebook_id = Path(assignment.notebook).stem
         self.gradebook = None
 
-    def __enter__(self):
+    def open(self):
         self.gradebook = Gradebook(self.db_url)
         self._register()
-        return self
 
-    def __exit__(self, *exc_info):
-        self.gradebook.close()
+    def close(self):
+        if self.gradebook is not None:
+            self.gradebook.close()
 
     def _register(self):
         """Record the assignment's cells as nbgrader's generate_assignment would (once)."""
