@@ -214,7 +214,8 @@ class Worker:
 
     def _start(self):
         environment = {"PATH": os.environ.get("PATH", ""), "HOME": self._support.name, "MPLBACKEND": "Agg",
-                       "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+                       "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+                       "AUTOGRADER_WITHOUT": os.environ.get("AUTOGRADER_WITHOUT", "")}
         self.process = subprocess.Popen([sys.executable, "-I", "-m", "autograder.worker"], cwd=self._support.name,
                                         env=environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, start_new_session=True)

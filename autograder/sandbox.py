@@ -165,9 +165,17 @@ def kill_leftovers():
 
 
 def probe():
-    """Which protections work here: {name: "active" or the reason it is not}."""
+    """Which protections work here: {name: "active" or the reason it is not}.
+
+    The environment variable AUTOGRADER_WITHOUT (names separated by commas) turns protections
+    off, for a machine where one misbehaves.
+    """
     report = {}
+    without = {name.strip() for name in os.environ.get("AUTOGRADER_WITHOUT", "").split(",") if name.strip()}
     for name in PROTECTIONS:
+        if name in without:
+            report[name] = "not available: turned off by AUTOGRADER_WITHOUT"
+            continue
         scratch = tempfile.mkdtemp(prefix="probe-")
         read, write = os.pipe()
         pid = os.fork()

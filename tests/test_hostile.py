@@ -279,3 +279,14 @@ def test_a_second_run_on_the_same_course_is_refused(tmp_path):
                                  str(tmp_path)], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2 and "another grading run is using" in result.stderr
     assert not (tmp_path / "autograded" / "normal").exists()
+
+
+def test_grading_works_without_any_protection_and_says_so(tmp_path):
+    submit_notebook(tmp_path, "normal", submission(RELEASE_NOTEBOOK, SOURCE_NOTEBOOK))
+    environment = {**os.environ, "AUTOGRADER_WITHOUT": ",".join(sandbox.PROTECTIONS)}
+    result = subprocess.run([sys.executable, "-m", "autograder", "grade", "regularization", "--course-dir",
+                             str(tmp_path)], cwd=REPO, capture_output=True, text=True, env=environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("[off]") == len(sandbox.PROTECTIONS)
+    assert "turned off by AUTOGRADER_WITHOUT" in result.stdout
+    assert all(item["score"] == item["max_score"] for item in items(tmp_path, "normal").values())
