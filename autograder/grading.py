@@ -257,7 +257,7 @@ class Worker:
                 self._stop()
                 return None, f"the grader's worker stopped while running {name}; grade this submission again."
             ending = json.loads(line)
-            if ending["status"] == "timeout":
+            if ending["status"] == "timeout" or ending == {"status": "signal", "signal": signal.SIGXCPU}:
                 return None, (f"{name} did not finish within {timeout:g} seconds on the hidden tests "
                               "(an infinite loop, or a very long computation?).")
             response_path = Path(folder) / "response.json"
