@@ -15,6 +15,7 @@ import pytest
 
 from conftest import GRADED_FUNCTIONS, REPO, SOURCE_NOTEBOOK
 from mutants import CORRECT, MUTANTS, submission
+from tools.release import run_nbgrader
 
 RELEASE_NOTEBOOK = REPO / "release" / "regularization" / "Regularization.ipynb"
 POINTS = {"compute_cost_with_regularization": 2, "backward_propagation_with_regularization": 3,
@@ -101,11 +102,8 @@ def test_grades_csv_has_a_row_per_function_and_a_total(graded_class):
 
 
 def test_nbgrader_export_shows_the_same_totals(graded_class):
-    environment_bin = str(REPO / ".venv" / "bin")
     exported = graded_class / "nbgrader-export.csv"
-    result = subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(exported)],
-                            cwd=graded_class, capture_output=True, text=True,
-                            env={"PATH": f"{environment_bin}:/usr/bin:/bin", "HOME": str(graded_class)})
+    result = run_nbgrader(["export", "--to", str(exported)], cwd=graded_class)
     assert result.returncode == 0, result.stderr
     nbgrader_totals = {row["student_id"]: float(row["score"]) for row in csv.DictReader(exported.open())}
     ours = {row["student_id"]: float(row["score"]) for row in csv.DictReader((graded_class / "grades.csv").open())

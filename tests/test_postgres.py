@@ -11,6 +11,7 @@ import sqlalchemy
 
 from conftest import REPO, SOURCE_NOTEBOOK
 from mutants import MUTANTS, submission
+from tools.release import run_nbgrader
 
 URL = os.environ.get("GRADER_TEST_POSTGRES_URL")
 RELEASE_NOTEBOOK = REPO / "release" / "regularization" / "Regularization.ipynb"
@@ -46,9 +47,8 @@ def test_grading_into_postgresql_matches_nbgrader_export(tmp_path, empty_databas
         assert result.returncode == 0, result.stderr
     assert not (tmp_path / "gradebook.db").exists()
     exported = tmp_path / "export.csv"
-    result = subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(exported),
-                             f"--CourseDirectory.db_url={empty_database}"], cwd=tmp_path, capture_output=True,
-                            text=True, env={**os.environ, "PATH": f"{REPO / '.venv' / 'bin'}:{os.environ['PATH']}"})
+    result = run_nbgrader(["export", "--to", str(exported), f"--CourseDirectory.db_url={empty_database}"],
+                          cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert {row["student_id"]: float(row["score"]) for row in csv.DictReader(exported.open())} == \
         {"ada": 10.0, "ben": 8.0}
