@@ -5,8 +5,8 @@
 - no network: a new, empty network namespace (needs root, or unprivileged user namespaces);
 - hidden files: a new mount namespace in which the course directory's grading files and the
   kit's source/, autograder/ and tests/ are covered by empty, read-only mounts (needs root);
-- an unprivileged user: when the grader runs as root, the child switches to uid and gid 64123,
-  which no account uses.
+- an unprivileged user: when the grader runs as root, the child switches to a uid and gid of the
+  grading run's own, which no account uses.
 
 ``probe()`` tries each one in a throw-away child and says which are available; the worker
 applies those that are (``enter``). Where one is not, grading still works and the report says so.
@@ -30,8 +30,10 @@ MS_REMOUNT = 32
 MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
-SANDBOX_ID = 64123  # uid and gid for student code: unused by the system, so the leftovers of a
-                   # child can be killed by killing every process of this uid
+# The uid and gid for student code, one per worker process (this module is imported by the worker
+# before it forks): above the 16-bit range that accounts use, and distinct between grading runs,
+# so that killing every process of this uid kills a child's leftovers and nothing else.
+SANDBOX_ID = 100_000 + os.getpid() % 100_000
 
 MEMORY_BYTES = 2**30  # on top of what the worker already maps
 FILE_BYTES = 16 * 2**20
@@ -41,7 +43,7 @@ PROTECTIONS = {
     "limits": "CPU time, memory, file size and output limits",
     "network": "no network (a new network namespace)",
     "hidden_files": "gradebook, submissions, source/ and hidden tests hidden (a new mount namespace)",
-    "unprivileged": "student code runs as an unprivileged user (uid 64123), not as the grader's",
+    "unprivileged": "student code runs as an unprivileged user of its own, not as the grader's",
 }
 
 _libc = ctypes.CDLL(None, use_errno=True)
