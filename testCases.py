@@ -1,10 +1,12 @@
-"""Inputs and documented expected outputs of the four graded functions' tests.
+"""Inputs and documented expected outputs of the graded functions' tests, for both assignments.
 
-Each builder draws from its own generator, ``np.random.RandomState(1)``,
-which yields the same numbers as ``np.random.seed(1)`` followed by calls to
-``np.random.randn`` or ``np.random.rand``, but leaves numpy's global
-generator alone. So a builder returns the same inputs whenever it is called,
-whatever ran before it.
+Regularization's four builders draw from their own generator,
+``np.random.RandomState(1)``, which yields the same numbers as
+``np.random.seed(1)`` followed by calls to ``np.random.randn`` or
+``np.random.rand``, but leaves numpy's global generator alone. Tuning's five
+builders do the same with their own seeds (2, 3 and the seeds of
+``tiny_problem``), or build their inputs without random numbers. So a builder
+returns the same inputs whenever it is called, whatever ran before it.
 """
 
 import numpy as np
@@ -103,8 +105,106 @@ def backward_propagation_with_dropout_test_case():
     return X, Y_TEST.copy(), cache
 
 
-# The expected outputs the published exercise documents, rounded to 8 digits
-# (compare with np.allclose(found, expected, rtol=1e-5, atol=1e-7)).
+def compute_cost_with_l1_test_case():
+    """Inputs of compute_cost_with_l1's test (use lambd=0.1).
+
+    Returns:
+    A3 -- predicted probabilities (the forward pass of X = randn(3, 5) with these parameters), of shape (1, 5)
+    Y -- true labels, of shape (1, 5)
+    parameters -- dict with W1 (2, 3), b1 (2, 1), W2 (3, 2), b2 (3, 1), W3 (1, 3), b3 (1, 1)
+    """
+    rng = np.random.RandomState(2)
+    X = rng.randn(3, 5)
+    parameters = _draw_parameters(rng)
+    A3, _ = forward_propagation(X, parameters)
+    return A3, Y_TEST.copy(), parameters
+
+
+def backward_propagation_with_l1_test_case():
+    """Inputs of backward_propagation_with_l1's test (use lambd=0.7).
+
+    Returns:
+    X -- input data, of shape (3, 5)
+    Y -- true labels, of shape (1, 5)
+    cache -- the 12-tuple of forward_propagation(X, parameters)
+    """
+    rng = np.random.RandomState(3)
+    X = rng.randn(3, 5)
+    parameters = _draw_parameters(rng)
+    _, cache = forward_propagation(X, parameters)
+    return X, Y_TEST.copy(), cache
+
+
+def split_dataset_test_case():
+    """Inputs of split_dataset's test (use dev_fraction=0.3, seed=1).
+
+    No random numbers: column j of X is (j, 12 + j), so that you can see where each example went.
+
+    Returns:
+    X -- input data, of shape (2, 12)
+    Y -- labels, of shape (1, 12)
+    """
+    X = np.arange(24, dtype=np.float64).reshape(2, 12)
+    Y = np.array([[1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 1]])
+    return X, Y
+
+
+def tiny_problem(seed, m_train, m_dev, layer_dims):
+    """A small noisy classification problem and the initial parameters of a network for it.
+
+    Points are normal; the label is 1 when the first two coordinates have the same sign, flipped
+    for about 15% of the points, so that a network can overfit the training set. Everything is
+    drawn from ``np.random.RandomState(seed)``, in this order: X, the flips, then W1, W2, ...
+
+    Arguments:
+    seed -- seed of the builder's own generator
+    m_train, m_dev -- numbers of training and dev examples
+    layer_dims -- layer sizes (n_x, n_1, n_2, 1), n_x at least 2
+
+    Returns:
+    train -- tuple (X_train, Y_train) of shapes (n_x, m_train) and (1, m_train)
+    dev -- tuple (X_dev, Y_dev) of shapes (n_x, m_dev) and (1, m_dev)
+    parameters -- dict of W1, b1, W2, b2, W3, b3: W scaled by 1/sqrt(fan-in), b zero
+    """
+    rng = np.random.RandomState(seed)
+    m = m_train + m_dev
+    X = rng.randn(layer_dims[0], m)
+    Y = ((X[0] * X[1] > 0) ^ (rng.rand(m) < 0.15)).astype(np.int64).reshape(1, m)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters[f"W{l}"] = rng.randn(layer_dims[l], layer_dims[l - 1]) / np.sqrt(layer_dims[l - 1])
+        parameters[f"b{l}"] = np.zeros((layer_dims[l], 1))
+    return (X[:, :m_train], Y[:, :m_train]), (X[:, m_train:], Y[:, m_train:]), parameters
+
+
+def choose_lambda_test_case():
+    """Inputs of choose_lambda's test (use num_iterations=300, learning_rate=0.5).
+
+    Returns:
+    train -- tuple (X_train, Y_train) of shapes (2, 30) and (1, 30)
+    dev -- tuple (X_dev, Y_dev) of shapes (2, 15) and (1, 15)
+    lambdas -- the candidate values, in increasing order
+    parameters -- initial parameters of a network of sizes 2, 5, 3, 1
+    """
+    train, dev, parameters = tiny_problem(33, 30, 15, (2, 5, 3, 1))
+    return train, dev, [0.0, 0.1, 0.3, 1.0, 3.0, 10.0], parameters
+
+
+def model_with_early_stopping_test_case():
+    """Inputs of model_with_early_stopping's test (use num_iterations=30, learning_rate=1.0).
+
+    Returns:
+    X_train, Y_train -- of shapes (2, 20) and (1, 20)
+    X_dev, Y_dev -- of shapes (2, 10) and (1, 10)
+    parameters -- initial parameters of a network of sizes 2, 6, 4, 1
+    """
+    (X_train, Y_train), (X_dev, Y_dev), parameters = tiny_problem(0, 20, 10, (2, 6, 4, 1))
+    return X_train, Y_train, X_dev, Y_dev, parameters
+
+
+# The documented expected outputs, rounded to 8 digits (compare with
+# np.allclose(found, expected, rtol=1e-5, atol=1e-7)): Regularization's are those the published
+# exercise documents; Tuning's are the instructor solution's.
 expected_outputs = {
     "compute_cost_with_regularization": {
         "cost": 1.7864859451590758,
@@ -135,5 +235,70 @@ expected_outputs = {
         "dW3": [[-0.06951191, 0.0, 0.0]],
         "db3": [[-0.2715031]],
         "db1": [[-0.00037647], [-0.00067492]],
+    },
+    # Tuning
+    "compute_cost_with_l1": {
+        "cost": 0.9555758688072833,
+    },
+    "backward_propagation_with_l1": {
+        "dW1": [[-0.29826643, -0.1096663, -0.02404826],
+                [0.25867294, -0.1645324, -0.28044308]],
+        "dW2": [[0.14, -0.14],
+                [0.02006801, 0.8943634],
+                [-0.14024815, 0.00422894]],
+        "dW3": [[-0.14, -1.14733784, -0.76988274]],
+        "dZ3": [[-0.9871324, -0.98603849, 0.01482537, -0.98872836, 0.0172511]],
+        "db3": [[-0.58596456]],
+        "db2": [[0.0],
+                [0.36705811],
+                [0.31229373]],
+        "db1": [[-0.08619068],
+                [0.03414842]],
+    },
+    "split_dataset": {
+        "X_train": [[8, 11, 4, 7, 5, 0, 1, 9],
+                    [20, 23, 16, 19, 17, 12, 13, 21]],
+        "Y_train": [[0, 1, 1, 0, 0, 1, 0, 0]],
+        "X_dev": [[2, 10, 6, 3],
+                  [14, 22, 18, 15]],
+        "Y_dev": [[0, 1, 1, 1]],
+    },
+    "choose_lambda": {
+        "best_lambd": 1.0,
+        "train_accuracies": [1.0, 1.0, 0.96666667, 0.76666667, 0.53333333, 0.53333333],
+        "dev_accuracies": [0.66666667, 0.66666667, 0.73333333, 0.73333333, 0.4, 0.4],
+    },
+    "model_with_early_stopping": {
+        "best_iteration": 7,
+        "dev_costs": [0.65593975, 0.58625125, 0.57219041, 0.56780685, 0.56445126, 0.56148888,
+                      0.55905336, 0.55891525, 0.56086171, 0.57627154, 0.59774268, 0.6277122,
+                      0.70686661, 0.80389241, 0.89534548, 0.96582745, 1.0490995, 1.08620114,
+                      1.20557796, 1.21283927, 1.29704497, 1.31651944, 1.40089204, 1.40403091,
+                      1.49244396, 1.39409304, 1.62030642, 1.39031212, 1.64873471, 1.36054577,
+                      1.69895638],
+        "best_parameters": {
+            "W1": [[0.68791758, -0.54048599],
+                   [-0.6266747, 0.77051258],
+                   [-0.2488242, 0.86837472],
+                   [-0.15921993, 0.65048378],
+                   [0.39485825, 0.53266095],
+                   [0.06801041, 1.2724476]],
+            "b1": [[-0.07192304],
+                   [-0.08478625],
+                   [-0.0330004],
+                   [0.11443941],
+                   [-0.07022021],
+                   [-0.11706659]],
+            "W2": [[0.02225265, 0.14139888, 0.76271151, -0.54780193, -0.51132733, 0.40024429],
+                   [-0.4570824, 0.64776322, -0.2012256, -0.29307305, 0.84438226, 0.65372565],
+                   [0.79322351, 0.46869696, -0.33446914, 0.75480418, -0.24529397, 0.26721212],
+                   [0.39336168, -0.05913266, 0.24776351, 0.36905597, 0.12957802, -0.4631162]],
+            "b2": [[-0.057069],
+                   [-0.27608053],
+                   [0.14290417],
+                   [0.00051777]],
+            "W3": [[0.04933849, 0.66182386, -0.47647068, -0.09724045]],
+            "b3": [[-0.34995416]],
+        },
     },
 }

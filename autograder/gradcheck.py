@@ -30,6 +30,21 @@ def relative_error(cost, parameters, gradients, epsilon=1e-7):
     return np.linalg.norm(analytic - numerical) / (np.linalg.norm(analytic) + np.linalg.norm(numerical))
 
 
+def gradient_problems(function, cost, parameters, gradients, tolerance):
+    """A message for a student if the gradients differ from centred differences of the cost (else an empty list).
+
+    Arguments:
+    function -- name of the graded function that returned the gradients, for the message
+    cost, parameters, gradients -- as for relative_error
+    tolerance -- the largest relative error accepted
+    """
+    error = relative_error(cost, parameters, gradients)
+    if error > tolerance:
+        return [f"{function}: the gradients dW1, db1, ..., db3 do not match the numerical gradient of the cost "
+                f"(relative error {error:.1e}, at most {tolerance:.0e} expected)."]
+    return []
+
+
 def random_problem(seed, layer_dims=(2, 5, 4, 1), m=7):
     """Random data, labels and parameters for a small network.
 

@@ -12,19 +12,16 @@ for the backward passes, the statistics of the masks for dropout.
 Each function scores all or nothing: its points when every case passes.
 """
 
-import copy
 import functools
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from scipy import stats
 
 import public_tests
 import testCases
-from autograder.gradcheck import random_problem, relative_error
-from autograder.notebook import load_definitions
+from autograder.cases import Case, Reference, summarise  # noqa: F401 (summarise is part of a spec's interface)
+from autograder.gradcheck import gradient_problems, random_problem
 from reg_utils import compute_cost, forward_propagation, relu, sigmoid
 
 NAME = "regularization"
@@ -47,46 +44,9 @@ GRADIENT_TOLERANCE = 1e-5
 MASK_FAILURE_PROBABILITY = 1e-7  # of the statistical test of a correct dropout mask
 
 
-@dataclass(frozen=True)
-class Case:
-    """One hidden test of a graded function.
-
-    label -- what the case is, for messages (never its code)
-    args -- the positional arguments
-    check -- check(case, results) -> list of problems; results holds one result per call
-    seed -- numpy's global generator is seeded with it right before the calls (None: not seeded)
-    repeat -- number of calls in a row
-    select -- index paths of the parts of each result to send back (empty: the whole result)
-    """
-    label: str
-    args: tuple
-    check: Callable = field(compare=False)
-    seed: int | None = None
-    repeat: int = 1
-    select: tuple = ()
-
-
-@functools.cache
-def reference():
-    """The instructor solution's definitions, read from the source notebook."""
-    return load_definitions(SOURCE_NOTEBOOK)
-
-
-def expected(name, case):
-    """What the instructor solution returns for a case (its first call), computed once per case.
-
-    Shared by every submission graded in this process: the checks only read it.
-    """
-    index = next(i for i, known in enumerate(cases(name)) if known is case)
-    return _expected(name, index)
-
-
-@functools.cache
-def _expected(name, index):
-    case = cases(name)[index]
-    if case.seed is not None:
-        np.random.seed(case.seed)
-    return reference()[name](*copy.deepcopy(case.args))
+_solution = Reference(SOURCE_NOTEBOOK, lambda name: cases(name))
+reference = _solution.definitions  # the instructor solution's definitions, by name
+expected = _solution.expected  # what the instructor solution returns for a case
 
 
 # ---------------------------------------------------------------------------
@@ -104,12 +64,7 @@ def _l2_cost(X, Y, lambd):
 
 
 def _gradient_problems(function, cost, parameters, gradients):
-    """A problem if the gradients differ from centred differences of the cost."""
-    error = relative_error(cost, parameters, gradients)
-    if error > GRADIENT_TOLERANCE:
-        return [f"{function}: the gradients dW1, db1, ..., db3 do not match the numerical gradient of the cost "
-                f"(relative error {error:.1e}, at most {GRADIENT_TOLERANCE:.0e} expected)."]
-    return []
+    return gradient_problems(function, cost, parameters, gradients, GRADIENT_TOLERANCE)
 
 
 def _parameters_of(cache, positions):
@@ -277,9 +232,3 @@ def cases(name):
             Case(f"{net_b_label}, keep_prob = 0.8", (XB, YB, _dropout_cache(XB, net_b, 0.8, 6), 0.8), with_gradients),
         )
     raise ValueError(f"no hidden tests for {name!r}")
-
-
-def summarise(name, failures, total):
-    """The messages of a function that failed some cases: the first failing case explains the mistake."""
-    label, problems = failures[0]
-    return [f"{name} fails {len(failures)} of {total} hidden tests. On {label}:", *problems]

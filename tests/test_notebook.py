@@ -1,6 +1,8 @@
-"""The committed instructor notebook: structure students rely on, and clean outputs.
+"""The committed instructor notebooks: structure students rely on, and clean outputs.
 
-(nbval, configured in pytest.ini, executes it and compares its outputs.)
+(nbval, configured in pytest.ini, executes them and compares their outputs.)
+The structural checks run on every assignment; the others are Regularization's
+(test_tuning.py has Tuning's).
 """
 
 import ast
@@ -9,7 +11,8 @@ import re
 import nbformat
 import pytest
 
-from conftest import GRADED_FUNCTIONS, SOURCE_NOTEBOOK
+from autograder import regularization, tuning
+from conftest import SOURCE_NOTEBOOK
 
 START = re.compile(r"^\s*### START CODE HERE ###( \(approx\. \d+ lines?\))?$")
 END = re.compile(r"^\s*### END CODE HERE ###$")
@@ -20,15 +23,22 @@ def notebook():
     return nbformat.read(SOURCE_NOTEBOOK, as_version=4)
 
 
+@pytest.fixture(scope="module", params=[regularization, tuning], ids=lambda spec: spec.NAME)
+def assignment(request):
+    """(the spec module, the source notebook) of each assignment."""
+    return request.param, nbformat.read(request.param.SOURCE_NOTEBOOK, as_version=4)
+
+
 def graded_cells(notebook):
     return {cell.source.splitlines()[0].removeprefix("# GRADED FUNCTION: "): index
             for index, cell in enumerate(notebook.cells)
             if cell.cell_type == "code" and cell.source.startswith("# GRADED FUNCTION: ")}
 
 
-def test_each_graded_function_has_its_cell_a_test_cell_and_expected_output(notebook):
+def test_each_graded_function_has_its_cell_a_test_cell_and_expected_output(assignment):
+    spec, notebook = assignment
     cells = graded_cells(notebook)
-    assert list(cells) == list(GRADED_FUNCTIONS)
+    assert list(cells) == list(spec.GRADED_FUNCTIONS)
     for name, index in cells.items():
         tree = ast.parse(notebook.cells[index].source)
         assert [node.name for node in tree.body if isinstance(node, ast.FunctionDef)] == [name]
@@ -42,7 +52,8 @@ def test_each_graded_function_has_its_cell_a_test_cell_and_expected_output(noteb
         assert "All tests passed." in expected.source and "All tests passed." in test_cell.outputs[0].text
 
 
-def test_student_regions_are_one_commented_statement_per_line(notebook):
+def test_student_regions_are_one_commented_statement_per_line(assignment):
+    _, notebook = assignment
     for name, index in graded_cells(notebook).items():
         lines = notebook.cells[index].source.splitlines()
         starts = [i for i, line in enumerate(lines) if START.match(line)]
@@ -64,7 +75,8 @@ def test_dropout_forward_does_not_reseed(notebook):
     assert "seed" not in notebook.cells[index].source.split("'''")[-1]
 
 
-def test_outputs_are_clean(notebook):
+def test_outputs_are_clean(assignment):
+    _, notebook = assignment
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue

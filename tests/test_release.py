@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from conftest import GRADED_FUNCTIONS, REPO, SOURCE_NOTEBOOK
+from autograder import regularization, tuning
 from autograder.grading import STUB
 from mutants import MUTANTS, submission
 from tools import execute as execute_tool
@@ -34,9 +35,14 @@ def course_copy(tmp_path):
     return course
 
 
-@pytest.fixture(scope="module")
-def released():
-    return nbformat.read(RELEASE_NOTEBOOK, as_version=4)
+REGIONS = {"regularization": 8, "tuning": 10}  # START/END CODE HERE regions of each notebook
+
+
+@pytest.fixture(scope="module", params=[regularization, tuning], ids=lambda spec: spec.NAME)
+def any_release(request):
+    """(the spec module, the release notebook) of each assignment."""
+    spec = request.param
+    return spec, nbformat.read(REPO / "release" / spec.NAME / spec.NOTEBOOK, as_version=4)
 
 
 def test_committed_release_is_what_make_release_generates(tmp_path):
@@ -54,7 +60,8 @@ def test_committed_release_is_what_make_release_generates(tmp_path):
     assert differences(comparison) == [], "release/ is out of date: run `make release` and commit it"
 
 
-def test_release_regions_hold_only_stubs_and_comments(released):
+def test_release_regions_hold_only_stubs_and_comments(any_release):
+    spec, released = any_release
     regions = 0
     for index, cell in enumerate(released.cells):
         if cell.cell_type != "code":
@@ -67,20 +74,22 @@ def test_release_regions_hold_only_stubs_and_comments(released):
                 inside = False
             elif inside and line.strip() and not line.strip().startswith("#"):
                 assert STUB.match(line), f"cell {index}: solution code in the release: {line!r}"
-    assert regions == 8
+    assert regions == REGIONS[spec.NAME]
 
 
-def test_release_hides_hidden_tests_and_markdown_has_no_delimiters(released):
+def test_release_hides_hidden_tests_and_markdown_has_no_delimiters(any_release):
+    _, released = any_release
     for cell in released.cells:
         assert "HIDDEN TESTS" not in cell.source
         if cell.cell_type == "markdown":
             assert not any(marker in cell.source for marker in MARKERS)
 
 
-def test_release_files_are_self_contained():
-    folder = REPO / "release" / "regularization"
+@pytest.mark.parametrize("spec", [regularization, tuning], ids=lambda spec: spec.NAME)
+def test_release_files_are_self_contained(spec):
+    folder = REPO / "release" / spec.NAME
     names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-    assert names == ["Regularization.ipynb", "datasets/data.mat", "public_tests.py", "reg_utils.py", "testCases.py"]
+    assert names == [spec.NOTEBOOK, "datasets/data.mat", "public_tests.py", "reg_utils.py", "testCases.py"]
     assert not any(p.is_symlink() for p in folder.rglob("*"))
     for name in ("public_tests.py", "reg_utils.py", "testCases.py"):
         text = (folder / name).read_text()
@@ -89,7 +98,8 @@ def test_release_files_are_self_contained():
     assert (folder / "datasets" / "data.mat").read_bytes() == (REPO / "datasets" / "data.mat").read_bytes()
 
 
-def test_cell_roles(released):
+def test_cell_roles(any_release):
+    spec, released = any_release
     graded, tests = [], []
     for cell in released.cells:
         if cell.cell_type != "code":
@@ -103,8 +113,8 @@ def test_cell_roles(released):
             assert meta["locked"] and meta["points"] > 0
         else:
             assert meta["locked"], f"code cell {meta['grade_id']} should be read-only"
-    assert graded == list(GRADED_FUNCTIONS)
-    assert tests == [f"test_{name}" for name in GRADED_FUNCTIONS]
+    assert graded == list(spec.GRADED_FUNCTIONS)
+    assert tests == [f"test_{name}" for name in spec.GRADED_FUNCTIONS]
 
 
 def test_stub_rules():

@@ -1,0 +1,68 @@
+"""What every assignment's hidden tests are made of: cases, the instructor solution's answers, the summary.
+
+An assignment's spec module (autograder.regularization, autograder.tuning)
+lists its cases and their checks; this module holds what they share.
+"""
+
+import copy
+import functools
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from autograder.notebook import load_definitions
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hidden test of a graded function.
+
+    label -- what the case is, for messages (never its code)
+    args -- the positional arguments, plain data (see autograder.wire): never a function
+    check -- check(case, results) -> list of problems; results holds one result per call
+    seed -- numpy's global generator is seeded with it right before the calls (None: not seeded)
+    repeat -- number of calls in a row
+    select -- index paths of the parts of each result to send back (empty: the whole result)
+    """
+    label: str
+    args: tuple
+    check: Callable = field(compare=False)
+    seed: int | None = None
+    repeat: int = 1
+    select: tuple = ()
+
+
+class Reference:
+    """The instructor solution of an assignment, read from its source notebook, and its answers to the cases."""
+
+    def __init__(self, source_notebook, cases):
+        """cases -- the spec's cases(name) function, giving the hidden cases of a graded function"""
+        self.source_notebook = source_notebook
+        self.cases = cases
+
+    @functools.cache
+    def definitions(self):
+        """The source notebook's imports and function definitions, by name."""
+        return load_definitions(self.source_notebook)
+
+    def expected(self, name, case):
+        """What the instructor solution returns for a case (its first call), computed once per case.
+
+        Shared by every submission graded in this process: the checks only read it.
+        """
+        index = next(i for i, known in enumerate(self.cases(name)) if known is case)
+        return self._expected(name, index)
+
+    @functools.cache
+    def _expected(self, name, index):
+        case = self.cases(name)[index]
+        if case.seed is not None:
+            np.random.seed(case.seed)
+        return self.definitions()[name](*copy.deepcopy(case.args))
+
+
+def summarise(name, failures, total):
+    """The messages of a function that failed some cases: the first failing case explains the mistake."""
+    label, problems = failures[0]
+    return [f"{name} fails {len(failures)} of {total} hidden tests. On {label}:", *problems]

@@ -1,0 +1,199 @@
+"""Hidden tests of the Tuning assignment: the cases each graded function is called on, and their checks.
+
+Each function is called on its documented case and on other small problems
+(other sizes, lambd values, seeds and fractions). The checks, run by the
+grader, compare the results with what the instructor solution (read from the
+source notebook) returns on the same inputs, with the diagnoses of
+public_tests.py; and with what the function must do whatever the reference
+says: the gradients of the L1 cost match centred differences at weights away
+from 0, and a split is a partition of the examples with their labels, the
+same one for the same seed.
+
+Every case runs well under a second: the networks and datasets are tiny and the
+trainings of choose_lambda and model_with_early_stopping a few hundred
+iterations at most. Each function scores all or nothing.
+"""
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+import public_tests
+import testCases
+from autograder.cases import Case, Reference, summarise  # noqa: F401 (summarise is part of a spec's interface)
+from autograder.gradcheck import gradient_problems, random_problem
+from reg_utils import forward_propagation
+
+NAME = "tuning"
+NOTEBOOK = "Tuning.ipynb"
+SOURCE_NOTEBOOK = Path(__file__).resolve().parents[1] / "source" / NAME / NOTEBOOK
+GRADED_FUNCTIONS = (
+    "compute_cost_with_l1",
+    "backward_propagation_with_l1",
+    "split_dataset",
+    "choose_lambda",
+    "model_with_early_stopping",
+)
+LABELS = {  # short column titles for score tables
+    "compute_cost_with_l1": "L1 cost",
+    "backward_propagation_with_l1": "L1 backward",
+    "split_dataset": "split",
+    "choose_lambda": "choose lambd",
+    "model_with_early_stopping": "early stopping",
+}
+TIMEOUT = 10.0  # default seconds per graded function, wall-clock and CPU (all its cases take well under one)
+GRADIENT_TOLERANCE = 1e-5
+WEIGHT_MARGIN = 0.05  # gradient checks run where every |weight| is at least this: |w| has a kink at 0
+
+_solution = Reference(SOURCE_NOTEBOOK, lambda name: cases(name))
+reference = _solution.definitions  # the instructor solution's definitions, by name
+expected = _solution.expected  # what the instructor solution returns for a case
+
+
+# ---------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------
+
+def _check_cost(case, results):
+    return public_tests.check_compute_cost_with_l1(results[0], expected("compute_cost_with_l1", case), *case.args)
+
+
+def _check_backward(case, results, gradient_check=False):
+    name = "backward_propagation_with_l1"
+    gradients = results[0]
+    problems = public_tests.check_backward_propagation_with_l1(gradients, expected(name, case), *case.args)
+    if problems or not gradient_check:
+        return problems
+    X, Y, cache, lambd = case.args
+    parameters = {key: cache[i] for key, i in {"W1": 2, "b1": 3, "W2": 6, "b2": 7, "W3": 10, "b3": 11}.items()}
+    cost = reference()["compute_cost_with_l1"]
+    return gradient_problems(name, lambda p: cost(forward_propagation(X, p)[0], Y, p, lambd), parameters, gradients,
+                             GRADIENT_TOLERANCE)
+
+
+def _check_named(name, case, results, **options):
+    """Check a function that returns a tuple, with the reference's answer by name."""
+    check = getattr(public_tests, f"check_{name}")
+    return check(results[0], public_tests.named(name, expected(name, case)), *case.args, **options)
+
+
+def _check_split(case, results):
+    return _check_named("split_dataset", case, results, again=results[1] if len(results) > 1 else None)
+
+
+def _check_choose_lambda(case, results):
+    return _check_named("choose_lambda", case, results)
+
+
+def _check_early_stopping(case, results):
+    return _check_named("model_with_early_stopping", case, results)
+
+
+# ---------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------
+
+def _away_from_zero(parameters):
+    """The parameters with every weight at least WEIGHT_MARGIN away from 0 (same signs; biases unchanged)."""
+    moved = {key: value.copy() for key, value in parameters.items()}
+    for key in ("W1", "W2", "W3"):
+        W = moved[key]
+        small = np.abs(W) < WEIGHT_MARGIN
+        W[small] = np.where(W[small] < 0, -WEIGHT_MARGIN, WEIGHT_MARGIN)
+    return moved
+
+
+def _with_zeros(parameters):
+    """The parameters with some weights of each layer exactly 0, where the L1 term's subgradient is 0."""
+    zeroed = {key: value.copy() for key, value in parameters.items()}
+    zeroed["W1"][0, :2] = 0.0
+    zeroed["W2"][1, 1] = 0.0
+    zeroed["W3"][0, 2] = 0.0
+    return zeroed
+
+
+def _split_problem(seed, n_x, m, distinct_labels=False):
+    """Data to split: normal columns (all different) and 0/1 labels, or labels all different."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_x, m))
+    Y = np.arange(m).reshape(1, m) if distinct_labels else rng.integers(0, 2, size=(1, m))
+    return X, Y
+
+
+@functools.cache
+def cases(name):
+    """The hidden cases of a graded function, the documented one first."""
+    XA, YA, net_a = random_problem(10, (4, 5, 3, 1), 7)
+    XB, YB, net_b = random_problem(11, (3, 7, 4, 1), 13)
+    net_a_label, net_b_label = "a network of sizes 4, 5, 3, 1 with 7 examples", \
+        "a network of sizes 3, 7, 4, 1 with 13 examples"
+    if name == "compute_cost_with_l1":
+        return (
+            Case("the documented case", (*testCases.compute_cost_with_l1_test_case(), 0.1), _check_cost),
+            Case(f"{net_a_label}, lambd = 0.7", (forward_propagation(XA, net_a)[0], YA, net_a, 0.7), _check_cost),
+            Case(f"{net_b_label}, lambd = 2.5", (forward_propagation(XB, net_b)[0], YB, net_b, 2.5), _check_cost),
+            Case(f"{net_a_label}, lambd = 0", (forward_propagation(XA, net_a)[0], YA, net_a, 0.0), _check_cost),
+        )
+    if name == "backward_propagation_with_l1":
+        with_gradients = functools.partial(_check_backward, gradient_check=True)
+        smooth_a, smooth_b, zeros_a = _away_from_zero(net_a), _away_from_zero(net_b), _with_zeros(net_a)
+        return (
+            Case("the documented case", (*testCases.backward_propagation_with_l1_test_case(), 0.7), _check_backward),
+            Case(f"{net_a_label}, lambd = 0.3", (XA, YA, forward_propagation(XA, smooth_a)[1], 0.3), with_gradients),
+            Case(f"{net_b_label}, lambd = 1.2", (XB, YB, forward_propagation(XB, smooth_b)[1], 1.2), with_gradients),
+            Case(f"{net_a_label} and some weights exactly 0, lambd = 0.5",
+                 (XA, YA, forward_propagation(XA, zeros_a)[1], 0.5), _check_backward),
+            Case(f"{net_a_label}, lambd = 0", (XA, YA, forward_propagation(XA, net_a)[1], 0.0), _check_backward),
+        )
+    if name == "split_dataset":
+        X20, Y20 = _split_problem(20, 3, 20, distinct_labels=True)
+        X13, Y13 = _split_problem(21, 2, 13)
+        X10, Y10 = _split_problem(22, 4, 10)
+        # Two calls each, after numpy's global generator is seeded: the same seed must give the same split.
+        return (
+            Case("the documented case, called twice", (*testCases.split_dataset_test_case(), 0.3, 1), _check_split,
+                 seed=0, repeat=2),
+            Case("20 examples with labels all different, dev_fraction = 0.25, seed = 7, called twice",
+                 (X20, Y20, 0.25, 7), _check_split, seed=1, repeat=2),
+            Case("the same 20 examples, dev_fraction = 0.25, seed = 8, called twice",
+                 (X20, Y20, 0.25, 8), _check_split, seed=1, repeat=2),
+            Case("13 examples, dev_fraction = 0.2 (2.6 examples), seed = 2024, called twice",
+                 (X13, Y13, 0.2, 2024), _check_split, seed=2, repeat=2),
+            Case("10 examples with 4 features, dev_fraction = 0.5, seed = 3, called twice",
+                 (X10, Y10, 0.5, 3), _check_split, seed=3, repeat=2),
+        )
+    if name == "choose_lambda":
+        train_b, dev_b, start_b = testCases.tiny_problem(2, 20, 10, (2, 5, 3, 1))
+        train_c, dev_c, start_c = testCases.tiny_problem(5, 16, 8, (3, 4, 2, 1))
+        train_d, dev_d, start_d = testCases.tiny_problem(6, 12, 6, (2, 3, 2, 1))
+        return (
+            Case("the documented case", (*testCases.choose_lambda_test_case(), 300, 0.5), _check_choose_lambda),
+            Case("20 training and 10 dev examples, a network of sizes 2, 5, 3, 1, lambdas 0 to 10 (three tie for "
+                 "the best dev accuracy)", (train_b, dev_b, [0.0, 0.3, 1.0, 3.0, 10.0], start_b, 300, 0.5),
+                 _check_choose_lambda),
+            Case("16 training and 8 dev examples, a network of sizes 3, 4, 2, 1, lambdas 0.05, 0.5 and 5",
+                 (train_c, dev_c, [0.05, 0.5, 5.0], start_c, 200, 0.3), _check_choose_lambda),
+            Case("12 training and 6 dev examples, a single lambd, 0.7",
+                 (train_d, dev_d, [0.7], start_d, 100, 0.5), _check_choose_lambda),
+        )
+    if name == "model_with_early_stopping":
+        documented = testCases.model_with_early_stopping_test_case()
+        X_b, Y_b, X_b_dev, Y_b_dev, start_b = _flat(testCases.tiny_problem(14, 20, 10, (2, 6, 4, 1)))
+        X_c, Y_c, X_c_dev, Y_c_dev, start_c = _flat(testCases.tiny_problem(3, 15, 8, (3, 5, 3, 1)))
+        return (
+            Case("the documented case", (*documented, 30, 1.0), _check_early_stopping),
+            Case("20 training and 10 dev examples, a network of sizes 2, 6, 4, 1, 40 iterations, learning_rate = 0.8",
+                 (X_b, Y_b, X_b_dev, Y_b_dev, start_b, 40, 0.8), _check_early_stopping),
+            Case("the documented data with learning_rate = 0, so that every dev cost is the same, 5 iterations",
+                 (*documented, 5, 0.0), _check_early_stopping),
+            Case("15 training and 8 dev examples, a network of sizes 3, 5, 3, 1, 10 iterations, learning_rate = 0.05",
+                 (X_c, Y_c, X_c_dev, Y_c_dev, start_c, 10, 0.05), _check_early_stopping),
+        )
+    raise ValueError(f"no hidden tests for {name!r}")
+
+
+def _flat(problem):
+    """tiny_problem's (train, dev, parameters) as X_train, Y_train, X_dev, Y_dev, parameters."""
+    (X_train, Y_train), (X_dev, Y_dev), parameters = problem
+    return X_train, Y_train, X_dev, Y_dev, parameters

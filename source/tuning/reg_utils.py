@@ -1,0 +1,1 @@
+../../reg_utils.py
