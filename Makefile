@@ -8,9 +8,10 @@ STAMP := $(VENV)/.requirements-installed
 SOURCE_NB := source/regularization/Regularization.ipynb
 EXAMPLE_COURSE := build/example-course
 COURSE ?= .
+ASSIGNMENT ?= regularization
 
 .DEFAULT_GOAL := run
-.PHONY: run test execute release check grade examples notebook lab dataset dataset-table venv clean
+.PHONY: run test bench execute release check grade examples notebook lab dataset dataset-table venv clean
 
 venv: $(STAMP)
 
@@ -23,13 +24,14 @@ $(STAMP): requirements.txt Makefile
 	@$(PY) -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "course-kit.pth").write_text(sys.argv[1] + "\n")' "$(CURDIR)"
 	@touch $@
 
-## The main job: regenerate the student release, grade the example submissions into a fresh
-## course directory (with nbgrader's SQLite gradebook) and print the score table.
+## The main job: regenerate the student release, grade the example submissions of both
+## assignments into a fresh course directory (with nbgrader's SQLite gradebook) and print the score tables.
 run: $(STAMP)
 	$(PY) -m tools.release
 	rm -rf $(EXAMPLE_COURSE) && mkdir -p $(EXAMPLE_COURSE)
 	cp -R examples/submissions $(EXAMPLE_COURSE)/submitted
 	$(PY) -m autograder grade regularization --course-dir $(EXAMPLE_COURSE) --table
+	$(PY) -m autograder grade tuning --course-dir $(EXAMPLE_COURSE) --table
 
 ## Execute the instructor notebook (into build/) and print the three models' accuracies.
 notebook: $(STAMP)
@@ -39,9 +41,13 @@ notebook: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-## Re-execute the instructor notebook in place, to commit its refreshed outputs.
+## Benchmark grading against nbgrader autograde (a few minutes) and write the table into benchmarks/README.md.
+bench: $(STAMP)
+	$(PY) -m autograder.bench --update benchmarks/README.md
+
+## Re-execute the instructor notebooks and the companion notebooks in place, to commit their refreshed outputs.
 execute: $(STAMP)
-	$(PY) -m tools.execute $(SOURCE_NB) --output $(SOURCE_NB)
+	for notebook in source/*/*.ipynb notebooks/*.ipynb; do $(PY) -m tools.execute "$$notebook" --output "$$notebook" || exit 1; done
 
 ## Generate the student release of every assignment in source/ into release/ (commit the result).
 release: $(STAMP)
@@ -52,17 +58,18 @@ check: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb" >&2; exit 2; }
 	$(PY) -m tools.check "$(NB)"
 
-## Grade the submissions of a course directory in nbgrader's layout: make grade COURSE=path (default: here).
+## Grade the submissions of a course directory in nbgrader's layout:
+## make grade COURSE=path ASSIGNMENT=name (defaults: here, regularization).
 grade: $(STAMP)
-	$(PY) -m autograder grade regularization --course-dir "$(COURSE)" --table
+	$(PY) -m autograder grade "$(ASSIGNMENT)" --course-dir "$(COURSE)" --table
 
 ## Regenerate examples/submissions/ from the release and tests/mutants.py (commit the result).
 examples: $(STAMP)
 	$(PY) examples/make_examples.py
 
-## Open the student release in JupyterLab.
+## Open JupyterLab on the student releases (release/) and the companion notebooks (notebooks/).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=release/regularization
+	$(VENV)/bin/jupyter lab --notebook-dir=.
 
 ## Regenerate datasets/data.mat from its generator (deterministic).
 dataset: $(STAMP)

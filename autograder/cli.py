@@ -1,13 +1,16 @@
 """The grader's command line.
 
     python -m autograder grade <assignment> [--course-dir DIR] [--student ID ...] [--timeout SECONDS] [--db URL]
+                               [--jobs N | --scheduler ADDRESS] [--table] [--quiet]
     python -m autograder doctor
 
 Grades every submitted/<student_id>/<assignment>/ folder of the course
 directory (nbgrader's layout; default: the current directory) and writes, per
 submission, autograded/<student_id>/<assignment>/results.json,
 feedback/<student_id>/<assignment>/<notebook>.html and the scores into
-nbgrader's gradebook.db; then grades.csv for all. The assignments (their
+nbgrader's gradebook.db; then grades.csv for all. Submissions are graded
+--jobs at a time on this machine, or on a Dask cluster (autograder.batch);
+this process alone writes the results. The assignments (their
 solutions, hidden tests and release) come from this course kit.
 Exits 0 when every submission was graded, whatever the scores; 2 on a usage
 error, with a message that says what to do. `doctor` prints which
@@ -18,14 +21,14 @@ protections for student code (see autograder.sandbox) work on this machine;
 import argparse
 import contextlib
 import fcntl
-import os
 import sys
 import time
 from pathlib import Path
 
 import sqlalchemy
+import tqdm
 
-from autograder import grading, report, sandbox
+from autograder import batch, grading, report, sandbox
 
 COURSE_PRIVATE = ("gradebook.db", "grades.csv", "submitted", "autograded", "feedback", "source")
 
@@ -46,30 +49,17 @@ def submissions(course, assignment, students):
     return sorted(found.items())
 
 
-def grade_submission(args, course, assignment, gradebook, worker, student_id, folder):
-    """Grade one submission folder and write its results, feedback and gradebook entries."""
-    notebook = folder / assignment.notebook
-    if notebook.is_file():
-        items = grading.grade_notebook(assignment, notebook, args.timeout, worker)
-    else:
-        others = sorted(p.name for p in folder.glob("*.ipynb"))
-        message = (f"no {assignment.notebook} in the submission"
-                   + (f" (found: {', '.join(others)}); submit the notebook under its original name."
-                      if others else "."))
-        items = [grading.Item(name, 0.0, assignment.points[name], [message])
-                 for name in assignment.spec.GRADED_FUNCTIONS]
-    report.write_results(course, student_id, assignment.name, items)
-    report.write_feedback(course, student_id, assignment.name, assignment.notebook, items)
-    gradebook.record(student_id, items)
-    if not args.quiet:
-        print(f"{student_id}: {sum(i.score for i in items):g}/{sum(i.max_score for i in items):g}", flush=True)
-    return items
-
-
 def grade(args):
     course = args.course_dir
     if not course.is_dir():
         raise grading.UsageError(f"no course directory at {course} (give one with --course-dir)")
+    if args.jobs is not None and args.scheduler:
+        raise grading.UsageError("give --jobs or --scheduler, not both: with --scheduler the cluster's workers "
+                                 "grade, as many at a time as they have threads")
+    if args.jobs is None:
+        args.jobs = batch.cores()
+    elif args.jobs < 1:
+        raise grading.UsageError("--jobs must be at least 1")
     if args.timeout is not None and args.timeout <= 0:
         raise grading.UsageError("--timeout must be a positive number of seconds")
     assignment = grading.load_assignment(args.assignment)
@@ -79,10 +69,7 @@ def grade(args):
     with exclusive(course):
         if args.db is None:
             check_gradebook(course / "gradebook.db")
-        failed = run(args, course, assignment, todo)
-    if failed:
-        print(f"error: {len(failed)} submission(s) could not be graded: {', '.join(failed)}", file=sys.stderr)
-        sys.exit(1)
+        return run(args, course, assignment, todo)
 
 
 def check_gradebook(path):
@@ -113,12 +100,10 @@ def _safe(db_url):
     return sqlalchemy.engine.make_url(db_url).render_as_string(hide_password=True)
 
 
-def run(args, course, assignment, todo):
-    """Grade the submissions; returns the students that could not be graded."""
-    graded, failed = {}, []
-    start = time.perf_counter()
-    private = [course / name for name in COURSE_PRIVATE]
-    db_url = args.db or f"sqlite:///{(course / 'gradebook.db').resolve()}"
+@contextlib.contextmanager
+def open_gradebook(db_url, course, assignment):
+    """nbgrader's gradebook (default: the course's gradebook.db), closed at the end."""
+    db_url = db_url or f"sqlite:///{(course / 'gradebook.db').resolve()}"
     gradebook = report.GradebookWriter(db_url, assignment)
     try:
         gradebook.open()
@@ -126,24 +111,78 @@ def run(args, course, assignment, todo):
         gradebook.close()
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise grading.UsageError(f"cannot use the gradebook at {_safe(db_url)}: {reason}") from None
-    with contextlib.closing(gradebook), grading.Worker(assignment, private) as worker:
-        print("Protections for student code:\n" + sandbox.describe(worker.protections), flush=True)
+    with contextlib.closing(gradebook):
+        yield gradebook
+
+
+def run(args, course, assignment, todo):
+    """Grade the submissions.
+
+    Returns:
+    failed -- the students that could not be graded
+    received -- (time.time(), batch.Graded) of each graded task, as they came back
+    """
+    graded, failed, received = {}, [], []
+    start = time.perf_counter()
+    reports = set()
+    bar = tqdm.tqdm(total=len(todo), unit="submission", file=sys.stderr, dynamic_ncols=True,
+                    disable=args.quiet or not sys.stderr.isatty())
+
+    def say(text, file=sys.stdout):
+        bar.write(text, file=file)
+        file.flush()
+
+    def finish(student_id, items):
+        """Write what one submission got (here only: the results of every process come back to this one)."""
+        try:
+            report.write_results(course, student_id, assignment.name, items)
+            report.write_feedback(course, student_id, assignment.name, assignment.notebook, items)
+            gradebook.record(student_id, items)
+        except Exception as error:  # a bug of the grader's, not the student's: report it, go on
+            give_up(student_id, f"{type(error).__name__}: {error}")
+            return
+        graded[(student_id, assignment.name)] = items
+        bar.update()
+        if not args.quiet:
+            say(f"{student_id}: {sum(i.score for i in items):g}/{sum(i.max_score for i in items):g}")
+
+    def give_up(student_id, reason):
+        failed.append(student_id)
+        bar.update()
+        say(f"error: {student_id} could not be graded ({reason}); their previous results, if any, are unchanged.",
+            file=sys.stderr)
+
+    def tasks():
         for student_id, folder in todo:
-            try:
-                graded[(student_id, assignment.name)] = grade_submission(args, course, assignment, gradebook,
-                                                                         worker, student_id, folder)
-            except Exception as error:  # a bug of the grader's, not the student's: report it, go on
-                failed.append(student_id)
-                print(f"error: {student_id} could not be graded ({type(error).__name__}: {error}); "
-                      "their previous results, if any, are unchanged.", file=sys.stderr, flush=True)
+            data, items = grading.read_submission(assignment, folder)
+            if items is None:
+                yield batch.Task(student_id, data)
+            else:
+                finish(student_id, items)
+
+    hidden = [course / name for name in COURSE_PRIVATE]
+    with batch.Pool(args.jobs, args.scheduler) as pool, open_gradebook(args.db, course, assignment) as gradebook, bar:
+        for task, result, error in pool.grade(assignment.name, tasks(), args.timeout, hidden):
+            if error is not None:
+                give_up(task.student_id, batch.describe_failure(error))
+                continue
+            received.append((time.time(), result))
+            description = sandbox.describe(result.protections)
+            if description not in reports:
+                reports.add(description)
+                say(("Protections for student code" + (" (another worker)" if len(reports) > 1 else "")
+                     + ":\n" + description))
+            finish(task.student_id, result.items)
+        where = pool.where()
     report.update_grades_csv(course, graded)
     seconds = time.perf_counter() - start
-    print(f"Graded {len(graded)} submission(s) of {assignment.name} in {seconds:.1f} s; "
-          f"results in {course / 'autograded'}, feedback in {course / 'feedback'}, grades in {course / 'grades.csv'}.")
+    print(f"Graded {len(graded)} submission(s) of {assignment.name}, {len(failed)} failed, in {seconds:.1f} s "
+          f"({where}); results in {course / 'autograded'}, feedback in {course / 'feedback'}, "
+          f"grades in {course / 'grades.csv'}.")
     if args.table:
         print()
         print(report.table(graded, assignment.spec.GRADED_FUNCTIONS, assignment.spec.LABELS))
-    return failed
+    return failed, received
 
 
 def parser():
@@ -159,8 +198,15 @@ def parser():
     grade_parser.add_argument("--db", metavar="URL",
                               help="nbgrader gradebook URL, e.g. postgresql://user:password@host/gradebook "
                                    "(default: sqlite:///COURSE_DIR/gradebook.db)")
+    grade_parser.add_argument("--jobs", type=int, metavar="N",
+                              help="grade N submissions at a time on this machine (default: its cores, "
+                                   f"{batch.cores()})")
+    grade_parser.add_argument("--scheduler", metavar="ADDRESS",
+                              help="grade on the Dask cluster whose scheduler is at ADDRESS, e.g. tcp://host:8786; "
+                                   "results are written here")
     grade_parser.add_argument("--table", action="store_true", help="print a table of the scores at the end")
-    grade_parser.add_argument("--quiet", action="store_true", help="print only the summary line")
+    grade_parser.add_argument("--quiet", action="store_true",
+                              help="no progress bar and no line per student: only the summary line")
     commands.add_parser("doctor", help="report which protections for student code work on this machine")
     return main_parser
 
@@ -171,13 +217,15 @@ def doctor():
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    # nbgrader's gradebook runs `alembic` from PATH: the one installed beside this interpreter.
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     try:
         if args.command == "doctor":
             doctor()
         else:
-            grade(args)
+            failed, _ = grade(args)
+            if failed:
+                print(f"error: {len(failed)} submission(s) could not be graded: {', '.join(sorted(failed))}",
+                      file=sys.stderr)
+                sys.exit(1)
     except grading.UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)

@@ -31,7 +31,7 @@ from autograder import wire
 from autograder.notebook import definitions
 
 REPO = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = {"regularization": "autograder.regularization"}
+ASSIGNMENTS = {"regularization": "autograder.regularization", "tuning": "autograder.tuning"}
 KIT_PRIVATE = ("source", "autograder", "tests", "examples")  # hidden from student code, with the course's files
 MARKER = "# GRADED FUNCTION: "
 KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
@@ -305,22 +305,37 @@ def _parse_response(name, response, count):
         return unreadable
 
 
-def grade_notebook(assignment, path, timeout, worker):
-    """Grade a submitted notebook: one Item per graded function, in the assignment's order."""
+def read_submission(assignment, folder):
+    """The submitted notebook of a submission folder, as bytes, unless it cannot be graded.
+
+    Returns:
+    data -- the notebook file's bytes, or None
+    items -- None, or the Items of a submission that cannot be graded (no notebook, too large)
+    """
+    path = folder / assignment.notebook
+    if not path.is_file():
+        others = sorted(p.name for p in folder.glob("*.ipynb"))
+        message = (f"no {assignment.notebook} in the submission"
+                   + (f" (found: {', '.join(others)}); submit the notebook under its original name."
+                      if others else "."))
+    elif (size := path.stat().st_size) > MAX_NOTEBOOK_BYTES:
+        message = (f"{path.name} is {size / 2**20:.0f} MB, more than any submission needs "
+                   f"({MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs and submit it again.")
+    else:
+        return path.read_bytes(), None
+    return None, [Item(name, 0.0, assignment.points[name], [message]) for name in assignment.spec.GRADED_FUNCTIONS]
+
+
+def grade_notebook(assignment, data, timeout, worker):
+    """Grade a submitted notebook (its file's bytes): one Item per graded function, in the assignment's order."""
     items = {name: Item(name, 0.0, assignment.points[name]) for name in assignment.spec.GRADED_FUNCTIONS}
-    size = path.stat().st_size
-    if size > MAX_NOTEBOOK_BYTES:
-        for item in items.values():
-            item.messages.append(f"{path.name} is {size / 2**20:.0f} MB, more than any submission needs "
-                                 f"({MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs and submit it again.")
-        return list(items.values())
     try:
-        notebook = nbformat.read(path, as_version=4)
+        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
         cells = graded_cells(notebook)
     except Exception as error:  # nbformat raises many kinds of errors on damaged files
         reason = str(error).splitlines()[0][:300] if str(error) else type(error).__name__
         for item in items.values():
-            item.messages.append(f"{path.name} could not be read as a notebook ({reason}). "
+            item.messages.append(f"{assignment.notebook} could not be read as a notebook ({reason}). "
                                  "Submit the .ipynb file saved by Jupyter.")
         return list(items.values())
     for name, item in items.items():

@@ -5,6 +5,7 @@ import html
 import io
 import json
 import os
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -135,6 +136,10 @@ class GradebookWriter:
         self.gradebook = None
 
     def open(self):
+        # nbgrader's Gradebook runs `alembic` from PATH: the one installed beside this interpreter.
+        bin_folder = str(Path(sys.executable).parent)
+        if bin_folder not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = f"{bin_folder}{os.pathsep}{os.environ.get('PATH', '')}"
         self.gradebook = Gradebook(self.db_url)
         self._register()
 

@@ -149,21 +149,36 @@ def enter(available, folder, hidden_paths, cpu_seconds):
         limit_resources(cpu_seconds, processes=unprivileged)
 
 
+def _sandbox_processes():
+    """Pids of the live (not zombie) processes of the sandbox's uid."""
+    found = []
+    for entry in os.scandir("/proc"):
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == SANDBOX_ID:
+                with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                    if stat.read().rpartition(b")")[2].split()[0] != b"Z":
+                        found.append(int(entry.name))
+        except (OSError, IndexError):
+            pass  # it ended meanwhile
+    return found
+
+
 def kill_leftovers():
     """Kill every process of the sandbox's uid (what a child left behind, even in another group)."""
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setgid(SANDBOX_ID)
-            os.setuid(SANDBOX_ID)
-            for _ in range(50):  # again, as a process may fork while the others are killed; zombies
-                os.kill(-1, signal.SIGKILL)  # count as killed, hence a bounded number of rounds
-                time.sleep(0.001)
-        except ProcessLookupError:
-            pass
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
+    for _ in range(50):  # a process may fork while the others are killed: bounded rounds
+        if not _sandbox_processes():
+            return
+        pid = os.fork()
+        if pid == 0:
+            try:
+                # kill(-1) as the sandbox's uid: all its processes, and no pid that was reused meanwhile.
+                os.setgid(SANDBOX_ID)
+                os.setuid(SANDBOX_ID)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        time.sleep(0.001)
 
 
 def probe():

@@ -1,0 +1,241 @@
+"""Grade many submissions at a time: in processes on this machine (--jobs) or on a Dask cluster (--scheduler).
+
+Each submission is one task, `grade_task`, run wherever the pool puts it. The
+task grades the notebook's bytes with a grading.Worker that its process (its
+thread, on a threaded Dask worker) keeps for the whole run, so numpy and the
+instructor's setup are loaded once per process, not once per student. It
+returns plain data; only the process that runs the command writes results,
+feedback, the gradebook and grades.csv, so a run grades the same with any
+number of processes. A task whose process died (killed, out of memory, a lost
+cluster node) is tried once more, then reported as failed: never dropped.
+"""
+
+import collections
+import concurrent.futures as cf
+import ctypes
+import itertools
+import multiprocessing
+import multiprocessing.util
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import grading
+
+ATTEMPTS = 2  # a task whose process died is tried once more
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Task:
+    """One submission to grade: the notebook's bytes travel with it, to wherever it runs."""
+    student_id: str
+    data: bytes
+
+
+@dataclass
+class Graded:
+    """What a task returns."""
+    student_id: str
+    items: list
+    seconds: float  # grading this submission, in the process that ran it
+    protections: dict  # the sandbox report of that process's worker
+    peak_memory: int  # bytes: the peak resident memory of that process plus its worker's
+
+
+def cores():
+    """The number of cores this process may run on."""
+    return len(os.sched_getaffinity(0))
+
+
+# ---------------------------------------------------------------------------
+# The task, run in a pool process or on a Dask worker
+# ---------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _worker(assignment, hidden):
+    """The grading worker of this thread for an assignment, started on first use."""
+    current = getattr(_local, "worker", None)
+    if current is not None and current[0] == (assignment.name, hidden):
+        return current[1]
+    if current is not None:
+        current[1].__exit__(None, None, None)
+    worker = grading.Worker(assignment, hidden).__enter__()
+    # Stops the worker when this thread's worker is dropped or the process exits, even as a pool process.
+    multiprocessing.util.Finalize(worker, worker.__exit__, args=(None, None, None), exitpriority=10)
+    _local.worker = ((assignment.name, hidden), worker)
+    return worker
+
+
+def _peak_memory(worker):
+    """Peak resident bytes of this process and of the worker process (Linux's VmHWM)."""
+    total = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    try:
+        with open(f"/proc/{worker.process.pid}/status") as status:
+            total += next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, AttributeError):
+        pass
+    return total
+
+
+def grade_task(assignment_name, task, timeout, hidden):
+    """Grade one submission; returns a Graded."""
+    start = time.perf_counter()
+    assignment = grading.load_assignment(assignment_name)
+    worker = _worker(assignment, tuple(Path(path) for path in hidden))
+    items = grading.grade_notebook(assignment, task.data, timeout, worker)
+    return Graded(task.student_id, items, time.perf_counter() - start, worker.protections, _peak_memory(worker))
+
+
+def _die_with_parent():
+    """Pool process initializer: be killed when the grading command dies, even by SIGKILL."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
+
+
+# ---------------------------------------------------------------------------
+# The pool, in the command's process
+# ---------------------------------------------------------------------------
+
+class Pool:
+    """Where tasks run: threads or processes of this machine, or a Dask cluster. Use as a context manager.
+
+    jobs -- submissions graded at a time on this machine (1: in this process)
+    scheduler -- address of a Dask scheduler (tcp://host:8786); jobs is then ignored
+    """
+
+    def __init__(self, jobs=1, scheduler=None):
+        self.jobs, self.scheduler = jobs, scheduler
+        self.client = self.executor = None
+        self._generation = 0
+
+    def __enter__(self):
+        if self.scheduler:
+            self.client = _connect(self.scheduler)
+            self.executor = self.client.get_executor(pure=False)
+        else:
+            self._start_local()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.client is not None:
+            self.client.close()  # cancels what it still runs for us
+        elif self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def _start_local(self):
+        self._generation += 1
+        if self.jobs == 1:
+            self.executor = cf.ThreadPoolExecutor(1, thread_name_prefix="grading")
+        else:
+            # Forked processes start at once, with this process's imports already loaded.
+            self.executor = cf.ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                                   initializer=_die_with_parent)
+
+    def concurrency(self):
+        """How many tasks can run at the same time."""
+        if self.client is not None:
+            return max(1, sum(self.client.nthreads().values()))
+        return self.jobs
+
+    def where(self):
+        """Where the tasks run, for messages."""
+        if self.client is not None:
+            return f"the Dask cluster at {self.scheduler}"
+        return "this process" if self.jobs == 1 else f"{self.jobs} processes"
+
+    def grade(self, assignment_name, tasks, timeout, hidden):
+        """Grade tasks (an iterable, consumed a few at a time); yield (task, Graded or None, error or None).
+
+        Results come as they are ready, in any order. error is the exception that stopped the
+        task's last attempt. When a process dies, every task it had in flight or queued fails
+        with it: those are tried again one at a time, so that only a task that kills its process
+        when it runs alone is charged an attempt.
+        """
+        hidden = tuple(str(path) for path in hidden)
+        tasks = iter(tasks)
+        pending = {}  # future: (task, attempt, pool generation, whether it runs alone)
+        suspects = collections.deque()  # (task, attempt) in flight when a pool process died
+
+        def submit(task, attempt, alone=False):
+            future = self.executor.submit(grade_task, assignment_name, task, timeout, hidden)
+            pending[future] = (task, attempt, self._generation, alone)
+
+        while True:
+            if suspects:
+                if not pending:
+                    submit(*suspects.popleft(), alone=True)
+            else:
+                for task in itertools.islice(tasks, max(0, 2 * self.concurrency() - len(pending))):
+                    submit(task, 1)
+            if not pending:
+                return
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                task, attempt, generation, alone = pending.pop(future)
+                error = future.exception()
+                if error is None:
+                    yield task, future.result(), None
+                elif _lost(error):
+                    if isinstance(error, BrokenProcessPool) and generation == self._generation:
+                        self.executor.shutdown(wait=False, cancel_futures=True)
+                        self._start_local()
+                    if not alone:
+                        suspects.append((task, attempt))
+                    elif attempt < ATTEMPTS:
+                        suspects.append((task, attempt + 1))
+                    else:
+                        yield task, None, error
+                else:
+                    yield task, None, error
+
+
+def _lost(error):
+    """True when a task failed because a process that had it died (perhaps because of another task)."""
+    if isinstance(error, BrokenProcessPool):
+        return True
+    distributed = sys.modules.get("distributed")
+    return distributed is not None and isinstance(error, distributed.KilledWorker)
+
+
+def describe_failure(error):
+    """Why a task could not be graded, for the error message."""
+    if isinstance(error, BrokenProcessPool) or type(error).__name__ == "KilledWorker":
+        return f"the process grading it died in each of {ATTEMPTS} attempts"
+    return f"{type(error).__name__}: {error}"
+
+
+def _connect(address):
+    """A Dask client connected to the scheduler at address, whose workers can run grade_task."""
+    import distributed
+
+    try:
+        client = distributed.Client(address, set_as_default=False)  # waits distributed.comm.timeouts.connect
+    except (OSError, TimeoutError, ValueError) as error:
+        raise grading.UsageError(f"cannot reach a Dask scheduler at {address} ({error}). Start the cluster "
+                                 "first (see README.md), or grade on this machine with --jobs.") from None
+    try:
+        client.run(_check_worker)
+    except Exception as error:
+        client.close()
+        raise grading.UsageError(f"the Dask workers at {address} cannot grade: {type(error).__name__}: {error}. "
+                                 "Every worker needs this course kit and its virtual environment "
+                                 "(see README.md).") from None
+    return client
+
+
+def _check_worker():
+    """Run on each Dask worker before grading: the kit imports there."""
+    import autograder.batch  # noqa: F401
+    return True

@@ -1,0 +1,244 @@
+"""Benchmark grading: nbgrader autograde versus this grader, on the same submissions in one run.
+
+    python -m autograder.bench [--submissions N] [--update benchmarks/README.md]     (or: make bench)
+
+Builds N submissions of the Regularization assignment (the example students
+ada, ben and dev in turn: complete solutions, typical mistakes, correct
+variants), then grades them with
+- plain `nbgrader autograde` with the hidden tests in the test cells (it executes each whole notebook),
+- this grader with 1 worker, and with one worker per core,
+- this grader on a local Dask cluster with one worker per core,
+and measures the floor: a fresh process that imports numpy and runs the hidden
+checks on the instructor solution. It prints a table (markdown), checks the
+targets, and with --update writes both into the file between its bench markers.
+It also times the instructor notebook, cell by cell.
+"""
+
+import argparse
+import contextlib
+import datetime
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ASSIGNMENT = "regularization"
+NOTEBOOK = "Regularization.ipynb"
+STUDENTS = ("ada", "ben", "dev")  # examples/submissions: complete, three mistakes, correct variants
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+FLOOR = f"""
+import time
+start = time.perf_counter()
+import numpy as np
+from autograder import hidden, {ASSIGNMENT}
+solution = {ASSIGNMENT}.reference()
+for name in {ASSIGNMENT}.GRADED_FUNCTIONS:
+    assert hidden.run(name, solution[name]) == [], name
+print(time.perf_counter() - start)
+"""
+
+
+def build_class(course, count):
+    """count submissions in course/submitted/, from the example students in turn."""
+    for number in range(count):
+        example = STUDENTS[number % len(STUDENTS)]
+        folder = course / "submitted" / f"{example}-{number:03d}" / ASSIGNMENT
+        folder.mkdir(parents=True)
+        shutil.copy(REPO / "examples" / "submissions" / example / ASSIGNMENT / NOTEBOOK, folder)
+
+
+def nbgrader(args, log=None):
+    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=REPO, env=environment, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if log else subprocess.DEVNULL)
+
+
+def measure_nbgrader(course):
+    """nbgrader autograde of the whole class: its timings, and the total score of each student."""
+    shutil.copytree(REPO / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT, symlinks=False)
+    options = [f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url=sqlite:///{course}/gradebook.db"]
+    if nbgrader(["generate_assignment", ASSIGNMENT, "--force", *options]).wait() != 0:
+        sys.exit("error: nbgrader generate_assignment failed")
+    start = time.perf_counter()
+    process = nbgrader(["autograde", ASSIGNMENT, "--force", *options], log=True)
+    starts = []
+    for line in process.stderr:  # one "Autograding <path>" line as each submission starts
+        if re.search(r"\] Autograding .*\.ipynb$", line.strip()):
+            starts.append(time.perf_counter())
+    process.wait()
+    end = time.perf_counter()
+    if process.returncode != 0:
+        sys.exit("error: nbgrader autograde failed")
+    per_submission = [b - a for a, b in zip(starts, starts[1:] + [end])]
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
+        scores = {s.student.id: s.score for s in gradebook.assignment_submissions(ASSIGNMENT)}
+    return {"wall": end - start, "first": starts[0] - start, "per_submission": per_submission,
+            "peak_memory": None, "scores": scores, "throughput": 60 / statistics.mean(per_submission)}
+
+
+def measure_grader(course, *args):
+    """Run `python -m autograder grade` in a fresh process; its timings and scores."""
+    start, began = time.perf_counter(), time.time()
+    result = subprocess.run([sys.executable, "-m", "autograder.bench", "--run-grader", str(course), *args],
+                            cwd=REPO, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"error: grading with {' '.join(args)} failed:\n{result.stderr}")
+    run = json.loads(result.stdout.splitlines()[-1])
+    received = run["received"]  # when each result came back (time.time())
+    throughput = (len(received) - 1) / (received[-1] - received[0]) * 60
+    return {"wall": wall, "first": received[0] - began, "per_submission": run["seconds"],
+            "peak_memory": max(run["peak_memory"]), "scores": run["scores"], "throughput": throughput}
+
+
+def run_grader(course, args):
+    """In the benchmark's child process: grade with the real command line code, report as JSON."""
+    from autograder import cli
+    options = cli.parser().parse_args(["grade", ASSIGNMENT, "--course-dir", str(course), "--quiet", *args])
+    with contextlib.redirect_stdout(io.StringIO()):
+        failed, received = cli.grade(options)
+    assert not failed, failed
+    print(json.dumps({
+        "received": [when for when, _ in received],
+        "seconds": [graded.seconds for _, graded in received],
+        "peak_memory": [graded.peak_memory for _, graded in received],
+        "scores": {graded.student_id: sum(item.score for item in graded.items) for _, graded in received}}))
+
+
+def measure_floor(repeats=3):
+    """Fresh processes that import numpy and run the hidden checks on the instructor solution."""
+    walls, checks = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, "-c", FLOOR], cwd=REPO, capture_output=True, text=True, check=True)
+        walls.append(time.perf_counter() - start)
+        checks.append(float(result.stdout))
+    return statistics.median(walls), statistics.median(checks)
+
+
+def measure_notebook():
+    """Seconds to execute the instructor notebook, in all and in its training cells (those calling model)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from tools.execute import kernel_config
+
+    path = REPO / "source" / ASSIGNMENT / NOTEBOOK
+    notebook = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as sockets:
+        start = time.perf_counter()
+        NotebookClient(notebook, config=kernel_config(sockets), kernel_name="python3", record_timing=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        total = time.perf_counter() - start
+    cells = []
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            timing = cell.metadata.get("execution", {})
+            began = datetime.datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+            ended = datetime.datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+            cells.append(((ended - began).total_seconds(), "model(" in cell.source))
+    cell_seconds = sum(seconds for seconds, _ in cells)
+    training = sum(seconds for seconds, trains in cells if trains)
+    return total, cell_seconds, training
+
+
+def table(rows, baseline):
+    lines = ["| path | wall s | first result s | per submission: median s | p95 s | submissions/min "
+             "| peak MB per worker | s per submission vs nbgrader |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, row in rows.items():
+        times = sorted(row["per_submission"])
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        memory = f"{row['peak_memory'] / 2**20:.0f}" if row["peak_memory"] else "n/a"
+        ratio = baseline / row["throughput"] if baseline else None
+        lines.append(f"| {name} | {row['wall']:.1f} | {row['first']:.1f} | {statistics.median(times):.3f} "
+                     f"| {p95:.3f} | {row['throughput']:.0f} | {memory} | "
+                     + (f"{ratio:.0f}x fewer |" if ratio and ratio != 1 else "1 |"))
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=20, help="class size (default 20)")
+    parser.add_argument("--update", type=Path, metavar="FILE",
+                        help=f"write the results into FILE, between the lines {START} and {END}")
+    parser.add_argument("--run-grader", type=Path, help=argparse.SUPPRESS)
+    args, rest = parser.parse_known_args(argv)
+    if args.run_grader:
+        return run_grader(args.run_grader, rest)
+    if args.submissions < 2:
+        parser.error("--submissions must be at least 2")
+    if args.update and not (args.update.is_file() and START in args.update.read_text()):
+        parser.error(f"{args.update} has no line {START} to write after")
+
+    from distributed import LocalCluster
+    from autograder.batch import cores
+
+    count, workers = args.submissions, cores()
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        scratch = Path(scratch)
+
+        def fresh(name):
+            build_class(scratch / name, count)
+            return scratch / name
+
+        print(f"Grading {count} submissions with nbgrader autograde (it executes every notebook)...", flush=True)
+        rows["nbgrader autograde"] = measure_nbgrader(fresh("nbgrader"))
+        print("... with this grader, 1 worker, then one per core, then on a local Dask cluster...", flush=True)
+        rows["this grader, 1 worker"] = measure_grader(fresh("one"), "--jobs", "1")
+        rows[f"this grader, {workers} workers"] = measure_grader(fresh("many"), "--jobs", str(workers))
+        with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
+            rows[f"this grader, Dask LocalCluster ({workers} workers)"] = measure_grader(
+                fresh("dask"), "--scheduler", cluster.scheduler_address)
+    floor, checks = measure_floor()
+    total, cell_seconds, training = measure_notebook()
+
+    baseline = rows["nbgrader autograde"]["throughput"]
+    one, many = rows["this grader, 1 worker"], rows[f"this grader, {workers} workers"]
+    agree = all(row["scores"] == rows["nbgrader autograde"]["scores"] for row in rows.values())
+    one_seconds = 60 / one["throughput"]
+    targets = [
+        (f"s per submission, nbgrader / 1 worker: {baseline and one['throughput'] / baseline:.0f}x", "at least 20x",
+         one["throughput"] / baseline >= 20),
+        (f"1 worker / floor: {one_seconds / floor:.2f}x ({one_seconds:.3f} s against {floor:.2f} s)", "at most 3x",
+         one_seconds / floor <= 3),
+        (f"throughput, {workers} workers / 1 worker: {many['throughput'] / one['throughput']:.2f}x",
+         "at least 1.7x on 2 cores", many["throughput"] / one["throughput"] >= 1.7),
+        ("every path gives every student the same total score as nbgrader", "yes", agree),
+    ]
+    report = "\n".join([
+        f"Run of {datetime.date.today().isoformat()} on {platform.machine()} Linux with {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; {count} submissions (ada, ben, dev of examples/ in turn).",
+        "",
+        table(rows, baseline),
+        "",
+        f"Floor: a fresh process that imports numpy and runs the hidden checks on the instructor solution takes "
+        f"{floor:.2f} s ({checks:.2f} s of it in the checks).",
+        "",
+        "| target | goal | met |", "|---|---|---|",
+        *(f"| {measured} | {goal} | {'yes' if met else 'NO'} |" for measured, goal, met in targets),
+        "",
+        f"Instructor notebook, executed top to bottom: {total:.1f} s, of which {cell_seconds:.1f} s in its cells "
+        f"and {training:.1f} s ({training / cell_seconds:.0%} of the cells' time) in the cells that train models.",
+    ])
+    print(report)
+    if args.update:
+        text = args.update.read_text()
+        before, _, after = text.partition(START)
+        _, _, after = after.partition(END)
+        args.update.write_text(f"{before}{START}\n{report}\n{END}{after}")
+        print(f"Updated {args.update}")
+
+
+if __name__ == "__main__":
+    main()
