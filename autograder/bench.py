@@ -40,10 +40,11 @@ import time
 start = time.perf_counter()
 import numpy as np
 from autograder import hidden, {ASSIGNMENT}
+imported = time.perf_counter()
 solution = {ASSIGNMENT}.reference()
 for name in {ASSIGNMENT}.GRADED_FUNCTIONS:
     assert hidden.run(name, solution[name]) == [], name
-print(time.perf_counter() - start)
+print(imported - start, time.perf_counter() - imported)
 """
 
 
@@ -74,7 +75,8 @@ def measure_nbgrader(course):
     for line in process.stderr:  # one "Autograding <path>" line as each submission starts
         if re.search(r"\] Autograding .*\.ipynb$", line.strip()):
             starts.append(time.perf_counter())
-    process.wait()
+    _, status, usage = os.wait4(process.pid, 0)  # its usage covers the kernels it started and waited for
+    process.returncode = os.waitstatus_to_exitcode(status)
     end = time.perf_counter()
     if process.returncode != 0:
         sys.exit("error: nbgrader autograde failed")
@@ -82,8 +84,9 @@ def measure_nbgrader(course):
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
         scores = {s.student.id: s.score for s in gradebook.assignment_submissions(ASSIGNMENT)}
-    return {"wall": end - start, "first": starts[0] - start, "per_submission": per_submission,
-            "peak_memory": None, "scores": scores, "throughput": 60 / statistics.mean(per_submission)}
+    return {"wall": end - start, "first": (starts[1:] + [end])[0] - start, "per_submission": per_submission,
+            "peak_memory": usage.ru_maxrss * 1024, "scores": scores,
+            "throughput": 60 / statistics.mean(per_submission)}
 
 
 def measure_grader(course, *args):
@@ -116,14 +119,19 @@ def run_grader(course, args):
 
 
 def measure_floor(repeats=3):
-    """Fresh processes that import numpy and run the hidden checks on the instructor solution."""
-    walls, checks = [], []
+    """Fresh processes that import numpy and run the hidden checks on the instructor solution.
+
+    Returns the median seconds of the whole process, of its imports and of the checks.
+    """
+    walls, imports, checks = [], [], []
     for _ in range(repeats):
         start = time.perf_counter()
         result = subprocess.run([sys.executable, "-c", FLOOR], cwd=REPO, capture_output=True, text=True, check=True)
         walls.append(time.perf_counter() - start)
-        checks.append(float(result.stdout))
-    return statistics.median(walls), statistics.median(checks)
+        imported, checked = map(float, result.stdout.split())
+        imports.append(imported)
+        checks.append(checked)
+    return statistics.median(walls), statistics.median(imports), statistics.median(checks)
 
 
 def measure_notebook():
@@ -158,11 +166,10 @@ def table(rows, baseline):
     for name, row in rows.items():
         times = sorted(row["per_submission"])
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        memory = f"{row['peak_memory'] / 2**20:.0f}" if row["peak_memory"] else "n/a"
-        ratio = baseline / row["throughput"] if baseline else None
+        ratio = row["throughput"] / baseline
         lines.append(f"| {name} | {row['wall']:.1f} | {row['first']:.1f} | {statistics.median(times):.3f} "
-                     f"| {p95:.3f} | {row['throughput']:.0f} | {memory} | "
-                     + (f"{ratio:.0f}x fewer |" if ratio and ratio != 1 else "1 |"))
+                     f"| {p95:.3f} | {row['throughput']:.0f} | {row['peak_memory'] / 2**20:.0f} | "
+                     + ("baseline |" if row["throughput"] == baseline else f"{ratio:.0f}x fewer |"))
     return "\n".join(lines)
 
 
@@ -200,7 +207,7 @@ def main(argv=None):
         with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
             rows[f"this grader, Dask LocalCluster ({workers} workers)"] = measure_grader(
                 fresh("dask"), "--scheduler", cluster.scheduler_address)
-    floor, checks = measure_floor()
+    floor, imports, checks = measure_floor()
     total, cell_seconds, training = measure_notebook()
 
     baseline = rows["nbgrader autograde"]["throughput"]
@@ -208,7 +215,7 @@ def main(argv=None):
     agree = all(row["scores"] == rows["nbgrader autograde"]["scores"] for row in rows.values())
     one_seconds = 60 / one["throughput"]
     targets = [
-        (f"s per submission, nbgrader / 1 worker: {baseline and one['throughput'] / baseline:.0f}x", "at least 20x",
+        (f"s per submission, nbgrader / 1 worker: {one['throughput'] / baseline:.0f}x", "at least 20x",
          one["throughput"] / baseline >= 20),
         (f"1 worker / floor: {one_seconds / floor:.2f}x ({one_seconds:.3f} s against {floor:.2f} s)", "at most 3x",
          one_seconds / floor <= 3),
@@ -223,7 +230,9 @@ def main(argv=None):
         table(rows, baseline),
         "",
         f"Floor: a fresh process that imports numpy and runs the hidden checks on the instructor solution takes "
-        f"{floor:.2f} s ({checks:.2f} s of it in the checks).",
+        f"{floor:.2f} s: {imports:.2f} s of imports (numpy, matplotlib, the hidden tests), {checks:.2f} s of "
+        "checks, the rest to start the interpreter. This grader pays the start once per worker, not once per "
+        "submission.",
         "",
         "| target | goal | met |", "|---|---|---|",
         *(f"| {measured} | {goal} | {'yes' if met else 'NO'} |" for measured, goal, met in targets),

@@ -23,12 +23,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
 import public_tests
 from autograder import wire
-from autograder.notebook import definitions
+from autograder.notebook import definitions, read_cells
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = {"regularization": "autograder.regularization", "tuning": "autograder.tuning"}
@@ -81,16 +80,16 @@ def load_assignment(name):
     if name not in ASSIGNMENTS:
         raise UsageError(f"no assignment {name!r} in this course kit (there are: {', '.join(sorted(ASSIGNMENTS))})")
     spec = importlib.import_module(ASSIGNMENTS[name])
-    source = nbformat.read(spec.SOURCE_NOTEBOOK, as_version=4)
+    cells = read_cells(spec.SOURCE_NOTEBOOK)
     points = {}
-    for cell in source.cells:
-        meta = cell.metadata.get("nbgrader", {})
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("grade") and meta.get("grade_id", "").startswith("test_"):
             points[meta["grade_id"].removeprefix("test_")] = float(meta["points"])
     # The setup is what the locked cells define; not the graded cells, nor the test cells.
-    locked = nbformat.v4.new_notebook(cells=[c for c in source.cells if not c.source.startswith(MARKER)
-                                             and not c.metadata.get("nbgrader", {}).get("grade")])
-    setup = ast.unparse(definitions(locked))
+    locked = [cell for cell in cells if not cell["source"].startswith(MARKER)
+              and not cell.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    setup = ast.unparse(definitions(locked, spec.SOURCE_NOTEBOOK))
     release = REPO / "release" / name
     support = tuple(sorted(p for p in release.glob("*.py")))
     return Assignment(name, spec, points, setup, support)
@@ -328,6 +327,8 @@ def read_submission(assignment, folder):
 
 def grade_notebook(assignment, data, timeout, worker):
     """Grade a submitted notebook (its file's bytes): one Item per graded function, in the assignment's order."""
+    import nbformat  # here, not at the top: kernels that run the hidden tests need not pay its import
+
     items = {name: Item(name, 0.0, assignment.points[name]) for name in assignment.spec.GRADED_FUNCTIONS}
     try:
         notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
