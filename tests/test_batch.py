@@ -67,6 +67,7 @@ def graded_copy(course, tmp_path, *args):
     shutil.copytree(course / "submitted", copy / "submitted")
     result = grade(copy, *args)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
     return copy, result
 
 
