@@ -164,11 +164,13 @@ def test_generation_fails_clearly_on_an_unparsable_region(tmp_path):
 
 
 @pytest.mark.slow
-def test_validate_passes_on_the_source_and_fails_on_the_release():
-    assert nbgrader("validate", str(SOURCE_NOTEBOOK), cwd=REPO).returncode == 0
-    failing = nbgrader("validate", str(RELEASE_NOTEBOOK), cwd=REPO)
+@pytest.mark.parametrize("spec", [regularization, tuning], ids=lambda spec: spec.NAME)
+def test_validate_passes_on_the_source_and_fails_on_the_release(spec):
+    release_notebook = REPO / "release" / spec.NAME / spec.NOTEBOOK
+    assert nbgrader("validate", str(spec.SOURCE_NOTEBOOK), cwd=REPO).returncode == 0
+    failing = nbgrader("validate", str(release_notebook), cwd=REPO)
     assert "VALIDATION FAILED" in failing.stdout, failing.stdout
-    inverted = nbgrader("validate", "--invert", str(RELEASE_NOTEBOOK), cwd=REPO)
+    inverted = nbgrader("validate", "--invert", str(release_notebook), cwd=REPO)
     assert inverted.returncode == 0 and "VALIDATION FAILED" not in inverted.stdout
 
 
