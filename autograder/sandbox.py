@@ -150,15 +150,21 @@ def enter(available, folder, hidden_paths, cpu_seconds):
 
 
 def _sandbox_processes():
-    """Pids of the live (not zombie) processes of the sandbox's uid."""
+    """Pids of the live (not zombie) processes of the sandbox's uid.
+
+    Read from /proc/<pid>/status, not from the owner of /proc/<pid>, which is root for a
+    process that made itself non-dumpable.
+    """
     found = []
     for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
         try:
-            if entry.name.isdigit() and entry.stat().st_uid == SANDBOX_ID:
-                with open(f"/proc/{entry.name}/stat", "rb") as stat:
-                    if stat.read().rpartition(b")")[2].split()[0] != b"Z":
-                        found.append(int(entry.name))
-        except (OSError, IndexError):
+            with open(f"/proc/{entry.name}/status", "rb") as status:
+                fields = dict(line.split(b":", 1) for line in status if line.startswith((b"State:", b"Uid:")))
+            if int(fields[b"Uid"].split()[0]) == SANDBOX_ID and not fields[b"State"].strip().startswith(b"Z"):
+                found.append(int(entry.name))
+        except (OSError, KeyError, ValueError, IndexError):
             pass  # it ended meanwhile
     return found
 

@@ -290,3 +290,26 @@ def test_grading_works_without_any_protection_and_says_so(tmp_path):
     assert result.stdout.count("[off]") == len(sandbox.PROTECTIONS)
     assert "turned off by AUTOGRADER_WITHOUT" in result.stdout
     assert all(item["score"] == item["max_score"] for item in items(tmp_path, "normal").values())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can start processes as the sandbox's uid")
+def test_leftovers_are_killed_even_in_a_session_of_their_own_and_not_dumpable():
+    import ctypes
+    import signal
+    import time
+
+    pid = os.fork()
+    if pid == 0:  # what an escaped child of student code looks like
+        try:
+            os.setsid()
+            os.setgid(sandbox.SANDBOX_ID)
+            os.setuid(sandbox.SANDBOX_ID)
+            ctypes.CDLL(None).prctl(4, 0)  # PR_SET_DUMPABLE: 0
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    time.sleep(0.2)
+    assert sandbox._sandbox_processes() == [pid]
+    sandbox.kill_leftovers()
+    assert os.waitpid(pid, 0) == (pid, signal.SIGKILL)
+    assert sandbox._sandbox_processes() == []
