@@ -21,8 +21,8 @@ import numpy as np
 
 import public_tests
 import testCases
-from autograder.cases import Case, Reference, summarise  # noqa: F401 (summarise is part of a spec's interface)
-from autograder.gradcheck import gradient_problems, random_problem
+from autograder.cases import Case, Reference, sample_problems, summarise  # noqa: F401 (a spec's summarise)
+from autograder.gradcheck import gradient_problems
 from reg_utils import forward_propagation
 
 NAME = "tuning"
@@ -124,10 +124,7 @@ def _split_problem(seed, n_x, m, distinct_labels=False):
 @functools.cache
 def cases(name):
     """The hidden cases of a graded function, the documented one first."""
-    XA, YA, net_a = random_problem(10, (4, 5, 3, 1), 7)
-    XB, YB, net_b = random_problem(11, (3, 7, 4, 1), 13)
-    net_a_label, net_b_label = "a network of sizes 4, 5, 3, 1 with 7 examples", \
-        "a network of sizes 3, 7, 4, 1 with 13 examples"
+    (XA, YA, net_a, net_a_label), (XB, YB, net_b, net_b_label) = sample_problems()
     if name == "compute_cost_with_l1":
         return (
             Case("the documented case", (*testCases.compute_cost_with_l1_test_case(), 0.1), _check_cost),

@@ -27,3 +27,16 @@ GRADED_FUNCTIONS = (
 def solution():
     """The instructor notebook's imports and functions (model and the four graded ones)."""
     return load_definitions(SOURCE_NOTEBOOK)
+
+
+def assert_outputs_are_clean(notebook):
+    """Every code cell of an executed notebook ran, without an error, stderr, a warning or a traceback."""
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        assert cell.execution_count is not None, f"cell {index} was not executed"
+        for output in cell.outputs:
+            assert output.output_type != "error", f"cell {index} has an error output"
+            assert output.get("name") != "stderr", f"cell {index} printed to stderr: {output.text!r}"
+            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+            assert "Warning" not in text and "Traceback" not in text, f"cell {index}: {text!r}"

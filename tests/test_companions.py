@@ -6,7 +6,7 @@
 import nbformat
 import pytest
 
-from conftest import REPO
+from conftest import REPO, assert_outputs_are_clean
 
 COMPANIONS = ("bias_and_variance", "l1_l2_elastic_net", "dropout_intuition")
 
@@ -21,15 +21,7 @@ def test_the_folder_holds_exactly_the_companions():
 
 
 def test_every_cell_ran_without_errors_warnings_or_stderr(notebook):
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "code":
-            continue
-        assert cell.execution_count is not None, f"cell {index} was not executed"
-        for output in cell.outputs:
-            assert output.output_type != "error", f"cell {index} has an error output"
-            assert output.get("name") != "stderr", f"cell {index} printed to stderr: {output.text!r}"
-            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
-            assert "Warning" not in text and "Traceback" not in text, f"cell {index}: {text!r}"
+    assert_outputs_are_clean(notebook)
 
 
 def test_prose_formulas_figures_and_a_summary(notebook):

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from autograder import regularization, tuning
-from conftest import SOURCE_NOTEBOOK
+from conftest import SOURCE_NOTEBOOK, assert_outputs_are_clean
 
 START = re.compile(r"^\s*### START CODE HERE ###( \(approx\. \d+ lines?\))?$")
 END = re.compile(r"^\s*### END CODE HERE ###$")
@@ -77,15 +77,7 @@ def test_dropout_forward_does_not_reseed(notebook):
 
 def test_outputs_are_clean(assignment):
     _, notebook = assignment
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "code":
-            continue
-        assert cell.execution_count is not None, f"cell {index} was not executed"
-        for output in cell.outputs:
-            assert output.output_type != "error", f"cell {index} has an error output"
-            assert output.get("name") != "stderr", f"cell {index} printed to stderr: {output.text!r}"
-            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
-            assert "Warning" not in text and "Traceback" not in text, f"cell {index}: {text!r}"
+    assert_outputs_are_clean(notebook)
 
 
 def test_conclusions_are_computed_not_typed(notebook):
