@@ -1,13 +1,15 @@
 """Grade many submissions at a time: in processes on this machine (--jobs) or on a Dask cluster (--scheduler).
 
 Each submission is one task, `grade_task`, run wherever the pool puts it. The
-task grades the notebook's bytes with a grading.Worker that its process (its
-thread, on a threaded Dask worker) keeps for the whole run, so numpy and the
-instructor's setup are loaded once per process, not once per student. It
-returns plain data; only the process that runs the command writes results,
-feedback, the gradebook and grades.csv, so a run grades the same with any
-number of processes. A task whose process died (killed, out of memory, a lost
-cluster node) is tried once more, then reported as failed: never dropped.
+task grades the notebook's bytes in a sandbox of the submission's own
+(grading.Session): no process that ran one student's code ever runs
+another's. The pool process keeps only what no student touches (the hidden
+cases and the instructor solution's answers to them, computed once per
+process). It returns plain data; only the process that runs the command
+writes results, feedback, the gradebook and grades.csv, so a run grades the
+same with any number of processes. A task whose process died (killed, out of
+memory, a lost cluster node) is tried once more, then reported as failed:
+never dropped.
 """
 
 import collections
@@ -15,18 +17,16 @@ import concurrent.futures as cf
 import ctypes
 import itertools
 import multiprocessing
-import multiprocessing.util
 import os
 import resource
 import signal
 import sys
-import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import grading
+from autograder import grading, sandbox
 
 ATTEMPTS = 2  # a task whose process died is tried once more
 PR_SET_PDEATHSIG = 1
@@ -45,8 +45,8 @@ class Graded:
     student_id: str
     items: list
     seconds: float  # grading this submission, in the process that ran it
-    protections: dict  # the sandbox report of that process's worker
-    peak_memory: int  # bytes: the peak resident memory of that process plus its worker's
+    protections: dict  # the sandbox report of the process that graded it
+    peak_memory: int  # bytes: the peak resident memory of that process plus the sandbox's (where measured)
 
 
 def cores():
@@ -58,41 +58,14 @@ def cores():
 # The task, run in a pool process or on a Dask worker
 # ---------------------------------------------------------------------------
 
-_local = threading.local()
-
-
-def _worker(assignment, hidden):
-    """The grading worker of this thread for an assignment, started on first use."""
-    current = getattr(_local, "worker", None)
-    if current is not None and current[0] == (assignment.name, hidden):
-        return current[1]
-    if current is not None:
-        current[1].__exit__(None, None, None)
-    worker = grading.Worker(assignment, hidden).__enter__()
-    # Stops the worker when this thread's worker is dropped or the process exits, even as a pool process.
-    multiprocessing.util.Finalize(worker, worker.__exit__, args=(None, None, None), exitpriority=10)
-    _local.worker = ((assignment.name, hidden), worker)
-    return worker
-
-
-def _peak_memory(worker):
-    """Peak resident bytes of this process and of the worker process (Linux's VmHWM)."""
-    total = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    try:
-        with open(f"/proc/{worker.process.pid}/status") as status:
-            total += next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
-    except (OSError, StopIteration, AttributeError):
-        pass
-    return total
-
-
-def grade_task(assignment_name, task, timeout, hidden):
-    """Grade one submission; returns a Graded."""
+def grade_task(assignment_name, task, timeout, unsafe=False):
+    """Grade one submission; returns a Graded. Raises grading.GradingFailed, or sandbox.Unavailable."""
     start = time.perf_counter()
     assignment = grading.load_assignment(assignment_name)
-    worker = _worker(assignment, tuple(Path(path) for path in hidden))
-    items = grading.grade_notebook(assignment, task.data, timeout, worker)
-    return Graded(task.student_id, items, time.perf_counter() - start, worker.protections, _peak_memory(worker))
+    protections = sandbox.report(unsafe)  # checked once per process: refuses where no sandbox can start
+    items, sandbox_peak = grading.grade_notebook(assignment, task.data, timeout, unsafe)
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return Graded(task.student_id, items, time.perf_counter() - start, protections, own_peak + (sandbox_peak or 0))
 
 
 def _die_with_parent():
@@ -113,16 +86,17 @@ class Pool:
 
     jobs -- submissions graded at a time on this machine (1: in this process)
     scheduler -- address of a Dask scheduler (tcp://host:8786); jobs is then ignored
+    unsafe -- grade without sandboxes (--unsafe-no-sandbox)
     """
 
-    def __init__(self, jobs=1, scheduler=None):
-        self.jobs, self.scheduler = jobs, scheduler
+    def __init__(self, jobs=1, scheduler=None, unsafe=False):
+        self.jobs, self.scheduler, self.unsafe = jobs, scheduler, unsafe
         self.client = self.executor = None
         self._generation = 0
 
     def __enter__(self):
         if self.scheduler:
-            self.client = _connect(self.scheduler)
+            self.client = _connect(self.scheduler, self.unsafe)
             self.executor = self.client.get_executor(pure=False)
         else:
             self._start_local()
@@ -155,7 +129,7 @@ class Pool:
             return f"the Dask cluster at {self.scheduler}"
         return "this process" if self.jobs == 1 else f"{self.jobs} processes"
 
-    def grade(self, assignment_name, tasks, timeout, hidden):
+    def grade(self, assignment_name, tasks, timeout):
         """Grade tasks (an iterable, consumed a few at a time); yield (task, Graded or None, error or None).
 
         Results come as they are ready, in any order. error is the exception that stopped the
@@ -163,13 +137,12 @@ class Pool:
         with it: those are tried again one at a time, so that only a task that kills its process
         when it runs alone is charged an attempt.
         """
-        hidden = tuple(str(path) for path in hidden)
         tasks = iter(tasks)
         pending = {}  # future: (task, attempt, pool generation, whether it runs alone)
         suspects = collections.deque()  # (task, attempt) in flight when a pool process died
 
         def submit(task, attempt, alone=False):
-            future = self.executor.submit(grade_task, assignment_name, task, timeout, hidden)
+            future = self.executor.submit(grade_task, assignment_name, task, timeout, self.unsafe)
             pending[future] = (task, attempt, self._generation, alone)
 
         while True:
@@ -213,10 +186,14 @@ def describe_failure(error):
     """Why a task could not be graded, for the error message."""
     if isinstance(error, BrokenProcessPool) or type(error).__name__ == "KilledWorker":
         return f"the process grading it died in each of {ATTEMPTS} attempts"
+    if isinstance(error, grading.GradingFailed):
+        return str(error)
+    if isinstance(error, sandbox.Unavailable):
+        return f"no sandbox on the machine that graded it: {error}"
     return f"{type(error).__name__}: {error}"
 
 
-def _connect(address):
+def _connect(address, unsafe=False):
     """A Dask client connected to the scheduler at address, whose workers can run grade_task."""
     import distributed
 
@@ -226,7 +203,7 @@ def _connect(address):
         raise grading.UsageError(f"cannot reach a Dask scheduler at {address} ({error}). Start the cluster "
                                  "first (see README.md), or grade on this machine with --jobs.") from None
     try:
-        client.run(_check_worker)
+        client.run(_check_worker, unsafe)
     except Exception as error:
         client.close()
         raise grading.UsageError(f"the Dask workers at {address} cannot grade: {type(error).__name__}: {error}. "
@@ -235,7 +212,8 @@ def _connect(address):
     return client
 
 
-def _check_worker():
-    """Run on each Dask worker before grading: the kit imports there."""
-    import autograder.batch  # noqa: F401
+def _check_worker(unsafe):
+    """Run on each Dask worker before grading: the kit imports there, and can start sandboxes."""
+    from autograder import sandbox as worker_sandbox
+    worker_sandbox.report(unsafe)
     return True

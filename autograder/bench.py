@@ -8,6 +8,7 @@ variants), then grades them with
 - plain `nbgrader autograde` with the hidden tests in the test cells (it executes each whole notebook),
 - this grader with 1 worker, and with one worker per core,
 - this grader on a local Dask cluster with one worker per core,
+- this grader with 1 worker and no sandbox (--unsafe-no-sandbox), to show what the sandbox costs,
 and measures the floor: a fresh process that imports numpy and runs the hidden
 checks on the instructor solution. It prints a table (markdown), checks the
 targets, and with --update writes both into the file between its bench markers.
@@ -212,10 +213,15 @@ def main(argv=None):
         with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
             rows[f"this grader, Dask LocalCluster ({workers} workers)"] = measure_grader(
                 fresh("dask"), workers, "--scheduler", cluster.scheduler_address)
+        unsafe = measure_grader(fresh("unsafe"), 1, "--jobs", "1", "--unsafe-no-sandbox")
+        rows["this grader, 1 worker, no sandbox (--unsafe-no-sandbox)"] = unsafe
     floor, imports, checks = measure_floor()
     total, cell_seconds, training = measure_notebook()
 
     baseline = rows["nbgrader autograde"]["throughput"]
+    from autograder import grading
+    functions = len(grading.load_assignment(ASSIGNMENT).spec.GRADED_FUNCTIONS)
+    with_sandbox, without = (statistics.median(row["per_submission"]) for row in (one, unsafe))
     one, many = rows["this grader, 1 worker"], rows[f"this grader, {workers} workers"]
     agree = all(row["scores"] == rows["nbgrader autograde"]["scores"] for row in rows.values())
     one_seconds = 60 / one["throughput"]
@@ -236,8 +242,12 @@ def main(argv=None):
         "",
         f"Floor: a fresh process that imports numpy and runs the hidden checks on the instructor solution takes "
         f"{floor:.2f} s: {imports:.2f} s of imports (numpy, matplotlib, the hidden tests), {checks:.2f} s of "
-        "checks, the rest to start the interpreter. This grader pays the start once per worker, not once per "
-        "submission.",
+        "checks, the rest to start the interpreter. This grader starts a new sandbox, and in it a worker that "
+        "imports numpy and the helpers (matplotlib and scipy.io only on first use), for every submission.",
+        "",
+        f"The sandbox's cost: {with_sandbox:.3f} s per submission with it against {without:.3f} s without (the "
+        f"same worker, started as a plain process): {(with_sandbox - without) / functions * 1000:.0f} ms per graded "
+        f"function ({functions} per submission).",
         "",
         "| target | goal | met |", "|---|---|---|",
         *(f"| {measured} | {goal} | {'yes' if met else 'NO'} |" for measured, goal, met in targets),

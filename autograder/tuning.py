@@ -127,7 +127,8 @@ def cases(name):
     (XA, YA, net_a, net_a_label), (XB, YB, net_b, net_b_label) = sample_problems()
     if name == "compute_cost_with_l1":
         return (
-            Case("the documented case", (*testCases.compute_cost_with_l1_test_case(), 0.1), _check_cost),
+            Case("the documented case", (*testCases.compute_cost_with_l1_test_case(), 0.1), _check_cost,
+                 documented=True),
             Case(f"{net_a_label}, lambd = 0.7", (forward_propagation(XA, net_a)[0], YA, net_a, 0.7), _check_cost),
             Case(f"{net_b_label}, lambd = 2.5", (forward_propagation(XB, net_b)[0], YB, net_b, 2.5), _check_cost),
             Case(f"{net_a_label}, lambd = 0", (forward_propagation(XA, net_a)[0], YA, net_a, 0.0), _check_cost),
@@ -136,7 +137,8 @@ def cases(name):
         with_gradients = functools.partial(_check_backward, gradient_check=True)
         smooth_a, smooth_b, zeros_a = _away_from_zero(net_a), _away_from_zero(net_b), _with_zeros(net_a)
         return (
-            Case("the documented case", (*testCases.backward_propagation_with_l1_test_case(), 0.7), _check_backward),
+            Case("the documented case", (*testCases.backward_propagation_with_l1_test_case(), 0.7), _check_backward,
+                 documented=True),
             Case(f"{net_a_label}, lambd = 0.3", (XA, YA, forward_propagation(XA, smooth_a)[1], 0.3), with_gradients),
             Case(f"{net_b_label}, lambd = 1.2", (XB, YB, forward_propagation(XB, smooth_b)[1], 1.2), with_gradients),
             Case(f"{net_a_label} and some weights exactly 0, lambd = 0.5",
@@ -150,7 +152,7 @@ def cases(name):
         # Two calls each, after numpy's global generator is seeded: the same seed must give the same split.
         return (
             Case("the documented case, called twice", (*testCases.split_dataset_test_case(), 0.3, 1), _check_split,
-                 seed=0, repeat=2),
+                 seed=0, repeat=2, documented=True),
             Case("20 examples with labels all different, dev_fraction = 0.25, seed = 7, called twice",
                  (X20, Y20, 0.25, 7), _check_split, seed=1, repeat=2),
             Case("the same 20 examples, dev_fraction = 0.25, seed = 8, called twice",
@@ -165,7 +167,8 @@ def cases(name):
         train_c, dev_c, start_c = testCases.tiny_problem(5, 16, 8, (3, 4, 2, 1))
         train_d, dev_d, start_d = testCases.tiny_problem(6, 12, 6, (2, 3, 2, 1))
         return (
-            Case("the documented case", (*testCases.choose_lambda_test_case(), 300, 0.5), _check_choose_lambda),
+            Case("the documented case", (*testCases.choose_lambda_test_case(), 300, 0.5), _check_choose_lambda,
+                 documented=True),
             Case("20 training and 10 dev examples, a network of sizes 2, 5, 3, 1, lambdas 0 to 10 (three tie for "
                  "the best dev accuracy)", (train_b, dev_b, [0.0, 0.3, 1.0, 3.0, 10.0], start_b, 300, 0.5),
                  _check_choose_lambda),
@@ -179,7 +182,7 @@ def cases(name):
         X_b, Y_b, X_b_dev, Y_b_dev, start_b = _flat(testCases.tiny_problem(14, 20, 10, (2, 6, 4, 1)))
         X_c, Y_c, X_c_dev, Y_c_dev, start_c = _flat(testCases.tiny_problem(3, 15, 8, (3, 5, 3, 1)))
         return (
-            Case("the documented case", (*documented, 30, 1.0), _check_early_stopping),
+            Case("the documented case", (*documented, 30, 1.0), _check_early_stopping, documented=True),
             Case("20 training and 10 dev examples, a network of sizes 2, 6, 4, 1, 40 iterations, learning_rate = 0.8",
                  (X_b, Y_b, X_b_dev, Y_b_dev, start_b, 40, 0.8), _check_early_stopping),
             Case("the documented data with learning_rate = 0, so that every dev cost is the same, 5 iterations",

@@ -1,33 +1,50 @@
-"""The worker: runs students' graded functions on the hidden cases, each in a forked child process.
+"""The worker: reads one submission and runs its graded functions, each in a forked child (runs in the sandbox).
 
-    python -I -m autograder.worker      (control messages as JSON lines on stdin and stdout)
+    python -I worker.py [--uid UID] [--own-pid-namespace]     (JSON lines on stdin and stdout)
 
-The grader starts one worker per grading run, in a folder holding the files
-the release gives students. Its first message carries the setup code (the
-imports and definitions of the instructor's locked cells) and the hidden
-cases; the worker runs the setup once and never runs student code itself.
-For each job (a student's graded cell, reduced to its imports and
-definitions, and the function to call) it forks a child. The child moves to
-the job's own folder, sends what it prints to output.txt there, runs the
-function on the cases and writes response.json: per case, the encoded
-results (see wire.py) or the exception with the traceback lines of the
-student's code. The worker waits for the child, kills it and its process
-group at the time limit, and tells the grader how it ended. Nothing a child
-writes is trusted by the grader: it decodes and checks it.
+The grader starts one worker per submission, inside the submission's sandbox
+(autograder.sandbox). Its first message carries the setup code (the imports
+and definitions of the instructor's locked cells, nothing secret) and the
+submitted notebook's bytes. The worker drops to the sandbox's uid (when
+started as root), limits itself, runs the setup, reads the graded cells
+(autograder.cells) and answers with what it found. Then, for each job (a
+function's name and its cases' inputs, sent one function at a time), it forks
+a child which reads the cell, runs it and calls the function on the cases,
+writing response.json in its own folder: per case, the encoded results (see
+wire.py) or the exception with the traceback lines of the student's code. The
+worker waits for the child up to the time limit, kills everything the child
+left behind and sends back how it ended with the response. The grader trusts
+none of it: it decodes and checks every answer itself, with its own deadlines.
 """
 
+import base64
 import copy
+import gc
+import importlib.abc
+import importlib.machinery
 import json
 import linecache
 import os
+import resource
+import shutil
 import signal
 import sys
 import time
 import traceback
+import types
 
 STUDENT_FILE = "<graded cell>"
 OUTPUT_FILE = "output.txt"
 RESPONSE_FILE = "response.json"
+STARTED_FILE = "started"
+MAX_RESPONSE_BYTES = 16 * 2**20
+MEMORY_BYTES = 2**30  # per process, on top of what the worker maps
+FILE_BYTES = 16 * 2**20
+PROCESSES = 64
+OPEN_FILES = 256
+# Imported on first use in the sandbox: the locked cells import them for plots and data files, which
+# the graded functions do not need, and each worker would pay a third of a second for them.
+DEFERRED_MODULES = ("matplotlib", "matplotlib.pyplot", "scipy.io")
 
 
 def unchanged(before, after):
@@ -64,25 +81,84 @@ def select(result, paths):
 def describe(error, filename=STUDENT_FILE):
     """An exception as plain data, with the traceback lines of the code compiled from filename."""
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == filename]
-    return {"type": type(error).__name__, "message": str(error)[:2000],
-            "trace": [f"line {frame.lineno}: {frame.line}" for frame in frames][-5:]}
-
-
-def _run_job(job, namespace, cases, wire):
-    """In the child: run the student's cell and the calls; returns the response."""
-    import numpy as np
-    source = job["student"]
-    linecache.cache[STUDENT_FILE] = (len(source), None, source.splitlines(True), STUDENT_FILE)
     try:
-        exec(compile(source, STUDENT_FILE, "exec"), namespace)
-    except Exception as error:  # the cell's imports failed, or a default argument raised
+        message = str(error)[:500]
+    except Exception:  # a student's exception whose __str__ raises
+        message = "(its message could not be read)"
+    return {"type": type(error).__name__[:100], "message": message,
+            "trace": [f"line {frame.lineno}: {(frame.line or '')[:200]}" for frame in frames][-5:]}
+
+
+class _Deferred(types.ModuleType):
+    """A module of DEFERRED_MODULES before its first use: the first attribute read imports it for real."""
+
+    def __getattr__(self, attribute):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return getattr(_DEFERRING.realise(self.__name__), attribute)
+
+
+class _Deferring(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports DEFERRED_MODULES as _Deferred placeholders, and the real modules when one is first used."""
+
+    def __init__(self):
+        self.real = {}
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in DEFERRED_MODULES or self.real:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None:
+            return None
+        return importlib.machinery.ModuleSpec(name, self, is_package=spec.submodule_search_locations is not None) \
+            if spec.submodule_search_locations is None else self._package(name, spec)
+
+    def _package(self, name, spec):
+        deferred = importlib.machinery.ModuleSpec(name, self, is_package=True)
+        deferred.submodule_search_locations = list(spec.submodule_search_locations)
+        return deferred
+
+    def create_module(self, spec):
+        return _Deferred(spec.name)
+
+    def exec_module(self, module):
+        pass
+
+    def realise(self, name):
+        """The real module called name: the placeholders leave sys.modules, the real modules are imported."""
+        if not self.real:
+            placeholders = [n for n in DEFERRED_MODULES if isinstance(sys.modules.get(n), _Deferred)]
+            self.real[None] = None  # from now on this finder finds nothing
+            for placeholder in placeholders:
+                del sys.modules[placeholder]
+            for placeholder in placeholders:
+                self.real[placeholder] = importlib.import_module(placeholder)
+        return self.real.get(name) or importlib.import_module(name)
+
+
+_DEFERRING = _Deferring()
+
+
+def _run_job(source, name, namespace, cases, wire):
+    """In the child: read the cell, run it and the calls; returns the response."""
+    from autograder.cells import student_code
+
+    import numpy as np
+    code, problem = student_code(source, name)
+    if problem:
+        return {"problem": problem}
+    open(STARTED_FILE, "w").close()
+    linecache.cache[STUDENT_FILE] = (len(code), None, code.splitlines(True), STUDENT_FILE)
+    try:
+        exec(compile(code, STUDENT_FILE, "exec"), namespace)
+    except BaseException as error:  # the cell's imports failed, or a default argument raised
         return {"load_error": describe(error)}
-    function = namespace.get(job["function"])
+    function = namespace.get(name)
     if not callable(function):
-        return {"load_error": {"type": "NameError", "message": f"{job['function']} is not defined", "trace": []}}
+        return {"load_error": {"type": "NameError", "message": f"{name} is not defined", "trace": []}}
     calls = []
     me = os.getpid()
-    for case in cases[job["function"]]:
+    for case in cases:
         args = wire.decode(case["args"])
         before = copy.deepcopy(args)
         if case["seed"] is not None:
@@ -104,16 +180,15 @@ def _run_job(job, namespace, cases, wire):
     return {"calls": calls}
 
 
-def _child(job, namespace, cases, wire, protections):
-    """In the forked child: isolate, run the job, write response.json, exit."""
-    from autograder import sandbox
-    os.setpgid(0, 0)  # its own process group, which the worker kills as a whole
-    try:
-        sandbox.enter(protections["active"], job["folder"], protections["hidden"], job["timeout"])
-    except OSError:
-        os._exit(71)
+def _child(source, job, namespace, wire):
+    """In the forked child: limits, own folder, run the job, write response.json, exit."""
+    os.setpgid(0, 0)
+    cpu = int(job["timeout"]) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    with open("/proc/self/statm") as handle:
+        mapped = int(handle.read().split()[0]) * resource.getpagesize()
+    resource.setrlimit(resource.RLIMIT_AS, (mapped + MEMORY_BYTES, mapped + MEMORY_BYTES))
     os.chdir(job["folder"])
-    sys.path[0] = job["folder"]
     null = os.open(os.devnull, os.O_RDONLY)
     output = os.open(OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(null, 0)  # the control pipes are on 0 and 1: out of the student's reach from here on
@@ -121,7 +196,7 @@ def _child(job, namespace, cases, wire, protections):
     os.dup2(output, 2)
     sys.stdin = open(0, closefd=False)
     sys.stdout = sys.stderr = open(1, "w", closefd=False)
-    response = _run_job(job, dict(namespace), cases, wire)
+    response = _run_job(source, job["function"], dict(namespace), job["cases"], wire)
     sys.stdout.flush()
     text = json.dumps(response)
     with open(RESPONSE_FILE + ".tmp", "w") as handle:
@@ -130,60 +205,142 @@ def _child(job, namespace, cases, wire, protections):
     os._exit(0)  # skip interpreter clean-up that student code may have hooked
 
 
-def _wait(pid, timeout):
-    """Wait for a child; kill its process group at the time limit. Returns how it ended."""
-    deadline = time.monotonic() + timeout
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() > deadline:
-            _kill_group(pid)
-            os.waitpid(pid, 0)
-            return {"status": "timeout"}
-        time.sleep(0.002)
-    _kill_group(pid)  # what the child started and left behind
-    if os.WIFSIGNALED(status):
-        return {"status": "signal", "signal": os.WTERMSIG(status)}
-    return {"status": "exit", "code": os.WEXITSTATUS(status)}
-
-
-def _kill_group(pid):
+def _kill_all(pid, own_namespace):
+    """Kill the child and everything it started: in the sandbox's PID namespace, every process but this one."""
+    if own_namespace:
+        try:
+            os.kill(-1, signal.SIGKILL)  # all processes of this uid that this one may signal: the sandbox's
+        except ProcessLookupError:
+            pass
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
 
 
-def main():
-    sys.path.insert(0, os.getcwd())
-    from autograder import wire
+def _wait(pid, timeout, own_namespace):
+    """Wait for a child up to timeout; kill it and its leftovers. Returns how it ended."""
+    deadline = time.monotonic() + timeout
+    status = None
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.002)
+    else:
+        status = None
+    _kill_all(pid, own_namespace)
+    if status is None:
+        try:
+            os.waitpid(pid, 0)  # killed: it ends at once
+        except ChildProcessError:
+            pass
+        return {"status": "timeout"}
+    if os.WIFSIGNALED(status):
+        return {"status": "signal", "signal": os.WTERMSIG(status)}
+    return {"status": "exit", "code": os.WEXITSTATUS(status)}
 
-    from autograder import sandbox
+
+def _reap():
+    """Collect finished children (leftovers re-parented to this worker)."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
+
+
+def _drop_privileges(uid):
+    """Become the sandbox's own unprivileged uid (when started as root in the sandbox); no capability is left."""
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    with open("/proc/self/status") as status:
+        fields = dict(line.split(":", 1) for line in status)
+    if int(fields["CapEff"], 16) or int(fields["CapPrm"], 16) or os.getuid() != uid:
+        raise SystemExit("the worker still holds privileges after switching user")
+
+
+def _limit_self():
+    import ctypes
+    ctypes.CDLL(None).prctl(4, 0)  # PR_SET_DUMPABLE 0: no process of the submission may read or write its memory
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing past the limit fails with an error instead
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILES, OPEN_FILES))
+
+
+def self_report():
+    """What this process is, from the inside: for the grader's and doctor's checks."""
+    with open("/proc/self/status") as status:
+        fields = {key: value.strip() for key, value in (line.split(":", 1) for line in status)}
+    return {"uid": os.getuid(), "pid": os.getpid(), "cap_eff": fields.get("CapEff"),
+            "no_new_privs": fields.get("NoNewPrivs"), "root": sorted(os.listdir("/"))[:50],
+            "processes": sum(entry.isdigit() for entry in os.listdir("/proc"))}
+
+
+def main():
+    arguments = sys.argv[1:]
+    own_namespace = "--own-pid-namespace" in arguments
+    if "--uid" in arguments:
+        _drop_privileges(int(arguments[arguments.index("--uid") + 1]))
+    _limit_self()
+    os.umask(0o077)
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path.insert(0, here)
+    from autograder import cells, wire
 
     control_in, control_out = sys.stdin, sys.stdout
+
+    def answer(message):
+        control_out.write(json.dumps(message) + "\n")
+        control_out.flush()
+
     start = json.loads(control_in.readline())
+    sys.path.insert(0, start["support"])
+    sys.meta_path.insert(0, _DEFERRING)
     namespace = {"__name__": "__main__"}
     exec(compile(start["setup"], "<setup>", "exec"), namespace)
-    cases = start["cases"]
-    report = sandbox.probe()
-    protections = {"active": {name for name, status in report.items() if status == "active"},
-                   "hidden": start["hidden"]}
-    control_out.write(json.dumps({"ready": True, "protections": report}) + "\n")
-    control_out.flush()
-    for line in control_in:
+    found, sources = {}, {}
+    try:
+        graded = cells.graded_cells(cells.code_cells(base64.b64decode(start["notebook"])))
+    except cells.Unreadable as error:
+        answer({"ready": True, "unreadable": str(error), "self": self_report()})
+        return
+    del start["notebook"]
+    for name in start["functions"]:
+        copies = graded.get(name, [])
+        found[name] = {"copies": len(copies), "not_started": bool(copies) and cells.not_started(copies[-1])}
+        if copies:
+            sources[name] = copies[-1]
+    del graded, start
+    gc.collect()
+    answer({"ready": True, "cells": found, "self": self_report()})
+    for number, line in enumerate(control_in):
         job = json.loads(line)
+        job["folder"] = os.path.abspath(f"job-{number}")
+        os.mkdir(job["folder"])
         pid = os.fork()
         if pid == 0:
             try:
-                _child(job, namespace, cases, wire, protections)
+                _child(sources.get(job["function"], ""), job, namespace, wire)
             finally:
                 os._exit(70)
-        ending = _wait(pid, job["timeout"])
-        if "unprivileged" in protections["active"]:
-            sandbox.kill_leftovers()
-        control_out.write(json.dumps(ending) + "\n")
-        control_out.flush()
+        del job["cases"]
+        ending = _wait(pid, job["timeout"], own_namespace)
+        _reap()
+        response_path = os.path.join(job["folder"], RESPONSE_FILE)
+        response = None
+        if ending == {"status": "exit", "code": 0} and os.path.isfile(response_path):
+            if os.path.getsize(response_path) > MAX_RESPONSE_BYTES:
+                ending = {"status": "too_large"}
+            else:
+                with open(response_path, encoding="utf-8", errors="replace") as handle:
+                    response = handle.read()
+        ending["started"] = os.path.exists(os.path.join(job["folder"], STARTED_FILE))
+        shutil.rmtree(job["folder"], ignore_errors=True)
+        answer({"ending": ending, "response": response})
 
 
 if __name__ == "__main__":

@@ -96,7 +96,8 @@ def test_grades_csv_has_a_row_per_function_and_a_total(graded_class):
     rows = list(csv.DictReader((graded_class / "grades.csv").open()))
     students = 2 + len(MUTANTS) + len(CORRECT)
     assert len(rows) == students * (len(GRADED_FUNCTIONS) + 1)
-    assert list(rows[0]) == ["student_id", "assignment", "item", "score", "max_score"]
+    assert list(rows[0]) == ["student_id", "assignment", "item", "score", "max_score", "status"]
+    assert {row["status"] for row in rows} == {"graded"}
     totals = {row["student_id"]: float(row["score"]) for row in rows if row["item"] == "total"}
     assert totals["solution"] == 10 and totals["release"] == 0
 

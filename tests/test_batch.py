@@ -103,9 +103,12 @@ def test_a_dask_cluster_grades_exactly_as_one_process(course, one_at_a_time, clu
     assert outcome(copy) == one_at_a_time
 
 
-def dying_task(assignment_name, task, timeout, hidden):
-    """Stands in for grade_task: 'doomed' kills its process every time, 'flaky' the first time only."""
-    marker = hidden[0] + f"/{task.student_id}.died"
+def dying_task(assignment_name, task, timeout, unsafe):
+    """Stands in for grade_task: 'doomed' kills its process every time, 'flaky' the first time only.
+
+    The folder for its markers travels in the notebook's bytes.
+    """
+    marker = task.data.decode() + f"/{task.student_id}.died"
     if task.student_id == "doomed" or (task.student_id == "flaky" and not os.path.exists(marker)):
         open(marker, "w").close()
         os._exit(1)
@@ -113,9 +116,9 @@ def dying_task(assignment_name, task, timeout, hidden):
 
 
 def grade_with_dying_tasks(pool, tmp_path):
-    tasks = [batch.Task(student, b"") for student in ("ada", "doomed", "flaky", "ben")]
+    tasks = [batch.Task(student, str(tmp_path).encode()) for student in ("ada", "doomed", "flaky", "ben")]
     return {task.student_id: (result, error)
-            for task, result, error in pool.grade("regularization", tasks, 1.0, [str(tmp_path)])}
+            for task, result, error in pool.grade("regularization", tasks, 1.0)}
 
 
 @pytest.mark.parametrize("where", ["processes", "dask"])

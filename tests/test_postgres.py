@@ -40,10 +40,10 @@ def test_grading_into_postgresql_matches_nbgrader_export(tmp_path, empty_databas
         folder = tmp_path / "submitted" / student / "regularization"
         folder.mkdir(parents=True)
         nbformat.write(submission(RELEASE_NOTEBOOK, SOURCE_NOTEBOOK, variants), folder / "Regularization.ipynb")
-    command = [sys.executable, "-m", "autograder", "grade", "regularization", "--course-dir", str(tmp_path),
-               "--db", empty_database, "--quiet"]
-    for _ in range(2):  # the second run updates the same rows
-        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    command = [sys.executable, "-m", "autograder", "grade", "regularization", "--course-dir", str(tmp_path), "--quiet"]
+    for _ in range(2):  # the second run updates the same rows; the URL (with its password) never on a command line
+        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
+                                env={**os.environ, "AUTOGRADER_DB_URL": empty_database})
         assert result.returncode == 0, result.stderr
     assert not (tmp_path / "gradebook.db").exists()
     exported = tmp_path / "export.csv"
@@ -62,8 +62,10 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path):
     folder = tmp_path / "submitted" / "ada" / "regularization"
     folder.mkdir(parents=True)
     nbformat.write(submission(RELEASE_NOTEBOOK, SOURCE_NOTEBOOK), folder / "Regularization.ipynb")
+    url_file = tmp_path / "db-url"
+    url_file.write_text("postgresql://grader:secret@127.0.0.1:1/none\n")
+    url_file.chmod(0o600)
     result = subprocess.run([sys.executable, "-m", "autograder", "grade", "regularization", "--course-dir",
-                             str(tmp_path), "--db", "postgresql://grader:secret@127.0.0.1:1/none"],
-                            cwd=REPO, capture_output=True, text=True)
+                             str(tmp_path), "--db-file", str(url_file)], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2 and "cannot use the gradebook at postgresql://grader:***@127.0.0.1:1/none" \
         in result.stderr and "secret" not in result.stderr and "Traceback" not in result.stderr

@@ -29,7 +29,7 @@ def assert_consistent(course):
         json.loads(path.read_text())
     if (course / "grades.csv").exists():
         rows = list(csv.DictReader((course / "grades.csv").open()))
-        assert all(len(row) == 5 for row in rows)
+        assert all(len(row) == 6 and None not in row.values() for row in rows)
     assert not list(course.rglob("*.tmp"))
 
 

@@ -13,9 +13,13 @@ mistake, says what probably caused it.
 
 The ``check_<function>`` functions hold the comparisons and the diagnoses;
 they take the expected values as an argument, so other inputs can be checked
-the same way.
+the same way. The autograder runs them on hidden cases inside
+``hiding_values()``: there a message says what is wrong and why, but shows no
+value, since expected values read from feedback could be typed back in.
 """
 
+import contextlib
+import contextvars
 import traceback
 
 import numpy as np
@@ -30,6 +34,21 @@ STILL_NONE = ("a variable is still None: replace each `None` between START CODE 
 
 class TestFailure(AssertionError):
     """A graded function does not do what its test expects."""
+
+
+# False while the checks run on a hidden case: messages then show shapes and dtypes, but no
+# expected value, no hidden input and none of the student's values (which could echo the inputs).
+reveal_values = contextvars.ContextVar("reveal_values", default=True)
+
+
+@contextlib.contextmanager
+def hiding_values():
+    """Within this block the checks' messages show no values, only what is wrong and why."""
+    token = reveal_values.set(False)
+    try:
+        yield
+    finally:
+        reveal_values.reset(token)
 
 
 # ---------------------------------------------------------------------------
@@ -53,6 +72,15 @@ def _show(value):
     else:
         text = repr(float(value) if isinstance(value, np.floating) else value)
     return text.replace("\n", "\n            ")
+
+
+def _expected_and_found(expected, found, quantity=""):
+    """The lines of a message that show an expected and a found value ("" while values are hidden)."""
+    if not reveal_values.get():
+        return ""
+    expected_label, found_label = f"expected{quantity}:", f"found{quantity}:"
+    width = max(len(expected_label), len(found_label)) + 1
+    return f"\n  {expected_label:<{width}}{_show(expected)}\n  {found_label:<{width}}{_show(found)}"
 
 
 def describe_value(value):
@@ -93,7 +121,7 @@ def compare(function, quantity, found, expected, causes=()):
             return f"{where} should hold numbers, but its dtype is {found.dtype}."
     if close(found, expected):
         return None
-    message = f"{where} has wrong values.\n  expected: {_show(expected)}\n  found:    {_show(found)}"
+    message = f"{where} has wrong values." + _expected_and_found(expected, found)
     if not np.all(np.isfinite(np.asarray(found, dtype=float))):
         message += "\n  Likely cause: it contains NaN or infinity."
     for value, explanation in causes:
@@ -274,8 +302,9 @@ def check_forward_propagation_with_dropout(result, expected, X, parameters, keep
         problems.append(problem)
     if not problems and keep_prob < 1 and again is not None and close(first_mask(again), D1):
         problems.append(f"{function} drew the same mask D1 on two calls in a row.\n"
-                        "  Likely cause: it reseeds numpy's generator (np.random.seed); remove that call, "
-                        "model() seeds once before training so each iteration gets new masks.")
+                        "  Likely cause: it reseeds numpy's generator (np.random.seed), or keeps a mask from an "
+                        "earlier call; draw both masks afresh in every call (model() seeds once before training, "
+                        "so each iteration gets new masks).")
     return problems
 
 
@@ -502,8 +531,8 @@ def check_split_dataset(result, expected, X, Y, dev_fraction, seed, again=None):
                 "and cut it in two parts that do not overlap: [:, :m_train] and [:, m_train:]."]
     for name, indices in (("Y_train", train), ("Y_dev", dev)):
         if not close(found[name], Y[:, indices]):
-            message = (f"{function}: the labels in {name} are not those of the examples in X_{name[2:]}.\n"
-                       f"  expected: {_show(Y[:, indices])}\n  found:    {_show(found[name])}")
+            message = (f"{function}: the labels in {name} are not those of the examples in X_{name[2:]}."
+                       + _expected_and_found(Y[:, indices], found[name]))
             unshuffled = Y[:, :m_train] if name == "Y_train" else Y[:, m_train:]
             if close(found[name], unshuffled):
                 message += "\n  Likely cause: Y was not shuffled: shuffle it with the same permutation as X."
@@ -521,8 +550,7 @@ def check_split_dataset(result, expected, X, Y, dev_fraction, seed, again=None):
     expected_order = _split_positions(X, [wanted[name] for name in RETURNS[function]])
     expected_order = expected_order[0] + expected_order[1]
     message = (f"{function}: the split is a valid one (each example once, labels with their examples), but not the "
-               f"documented one for seed = {seed}.\n  expected X_dev: {_show(wanted['X_dev'])}\n"
-               f"  found X_dev:    {_show(found['X_dev'])}")
+               f"documented one for seed = {seed}." + _expected_and_found(wanted["X_dev"], found["X_dev"], " X_dev"))
     legacy = np.random.RandomState(seed).permutation(m) if isinstance(seed, (int, np.integer)) else None
     if legacy is not None and _same_split(result, _split_by(legacy, m_train, X, Y)):
         message += ("\n  Likely cause: it shuffles with numpy's global generator, reseeded (np.random.seed(seed), "
@@ -689,8 +717,11 @@ def check_model_with_early_stopping(result, expected, X_train, Y_train, X_dev, Y
         return [f"{function}: best_iteration should be an int, but it is {describe_value(iteration)}."]
     if iteration != wanted:
         ties = np.flatnonzero(wanted_costs == wanted_costs[wanted])
-        message = (f"{function}: best_iteration should be {wanted}, the first iteration with the smallest dev cost, "
-                   f"but it is {iteration}.")
+        if reveal_values.get():
+            message = (f"{function}: best_iteration should be {wanted}, the first iteration with the smallest dev "
+                       f"cost, but it is {iteration}.")
+        else:
+            message = f"{function}: best_iteration is not the first iteration with the smallest dev cost."
         if len(ties) > 1 and iteration in ties:
             message += (f"\n  Likely cause: {len(ties)} iterations share the smallest dev cost, and the first of them "
                         "is the best: replace the best only when the new dev cost is strictly smaller (<, not <=).")
@@ -701,9 +732,11 @@ def check_model_with_early_stopping(result, expected, X_train, Y_train, X_dev, Y
             message += ("\n  Likely cause: it is the last iteration: remember the best dev cost so far and change "
                         "best_iteration only when the dev cost improves on it.")
         elif 0 <= iteration <= num_iterations:
-            message += (f"\n  Likely cause: dev_costs[{iteration}] = {wanted_costs[iteration]:.8f} is not the "
-                        f"smallest: dev_costs[{wanted}] = {wanted_costs[wanted]:.8f}. Compare each new dev cost with "
-                        "the best so far, dev_costs[best_iteration], not with the previous one.")
+            evidence = (f"dev_costs[{iteration}] = {wanted_costs[iteration]:.8f} is not the smallest: "
+                        f"dev_costs[{wanted}] = {wanted_costs[wanted]:.8f}" if reveal_values.get() else
+                        "dev_costs[best_iteration] is not the smallest dev cost")
+            message += (f"\n  Likely cause: {evidence}. Compare each new dev cost with the best so far, "
+                        "dev_costs[best_iteration], not with the previous one.")
         return [message]
     best = found["best_parameters"]
     if not isinstance(best, dict):
