@@ -235,7 +235,8 @@ def run(args, course, assignment, todo, db_url):
         where = pool.where()
     report.update_grades_csv(course, graded)
     seconds = time.perf_counter() - start
-    print(f"Graded {len(graded)} submission(s) of {assignment.name}, {len(failed)} failed, in {seconds:.1f} s "
+    print(f"Graded {len(graded) - len(failed)} submission(s) of {assignment.name}, {len(failed)} failed, "
+          f"in {seconds:.1f} s "
           f"({where}); results in {course / 'autograded'}, feedback in {course / 'feedback'}, "
           f"grades in {course / 'grades.csv'}.")
     if args.table:

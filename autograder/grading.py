@@ -211,7 +211,11 @@ class Session:
             self.channel.send({"setup": self.assignment.setup, "support": self.sandbox.support_dir(),
                                "notebook": base64.b64encode(self.data).decode(),
                                "functions": list(self.assignment.spec.GRADED_FUNCTIONS)}, deadline)
-            ready = self.channel.receive(deadline, "reading the notebook")
+            try:
+                ready = self.channel.receive(deadline, "reading the notebook")
+            except GradingFailed as error:  # nothing of the student's has run yet: say what the sandbox said
+                said = self.sandbox.errors()
+                raise GradingFailed(f"{error}{f' ({said})' if said else ''}") from None
             self._check_isolation(ready.get("self"))
             self.unreadable = ready.get("unreadable")
             if self.unreadable is None:

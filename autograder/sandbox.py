@@ -5,7 +5,7 @@ it in its wheel) starts the worker of one submission (autograder/worker.py)
 in new mount, PID, network, IPC and UTS namespaces, with no capabilities and
 ``no_new_privs``. Its file system is an allow-list, built from an empty root:
 
-- read-only: the shared libraries (/usr/lib, /lib*), the Python installation
+- read-only: the shared libraries (/usr/lib/<multiarch> or /usr/lib64), the Python installation
   and the virtual environment, the three grader modules the worker runs
   (worker.py, cells.py, wire.py: no hidden test, no solution) and the
   assignment's helper files from its release;
@@ -30,6 +30,8 @@ import platform
 import shutil
 import subprocess
 import sys
+import sysconfig
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,18 +89,17 @@ def sandbox_uid():
 
 
 def _library_binds():
-    """bwrap arguments for the shared libraries: /usr/lib* bound, /lib* bound or linked as on the host."""
-    arguments = []
-    for name in sorted(os.listdir("/usr")):
-        if name.startswith("lib") and os.path.isdir(f"/usr/{name}"):
-            arguments += ["--ro-bind", f"/usr/{name}", f"/usr/{name}"]
+    """bwrap arguments for the shared libraries only (not /usr/lib's programs): the architecture's library
+    folder (/usr/lib/<multiarch> on Debian, /usr/lib64 elsewhere), with /lib* linked or bound as on the host."""
+    multiarch = sysconfig.get_config_var("MULTIARCH")
+    folders = [f"/usr/lib/{multiarch}"] if multiarch and os.path.isdir(f"/usr/lib/{multiarch}") else ["/usr/lib"]
+    folders += [f"/usr/{name}" for name in ("lib64", "lib32", "libx32") if os.path.isdir(f"/usr/{name}")]
+    arguments = [part for folder in folders for part in ("--ro-bind", folder, folder)]
     for name in sorted(os.listdir("/")):
         path = f"/{name}"
-        if not name.startswith("lib"):
-            continue
-        if os.path.islink(path):
+        if name.startswith("lib") and os.path.islink(path):
             arguments += ["--symlink", os.readlink(path), path]
-        elif os.path.isdir(path):
+        elif name.startswith("lib") and os.path.isdir(path):
             arguments += ["--ro-bind", path, path]
     if os.path.exists("/etc/ld.so.cache"):
         arguments += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
@@ -147,6 +148,7 @@ class Sandbox:
     group: object = field(default=None, init=False)
     process: object = field(default=None, init=False)
     _scratch: object = field(default=None, init=False)
+    _errors: object = field(default=None, init=False)
 
     def command(self, seccomp_fd=None):
         """The command that starts the worker; seccomp_fd: a descriptor holding the seccomp filter, or None."""
@@ -192,8 +194,6 @@ class Sandbox:
 
     def start(self):
         """Start the worker (stdin and stdout are pipes); returns the Popen."""
-        import tempfile
-
         entry = []
         if not self.unsafe:
             hierarchy = _hierarchy()
@@ -216,9 +216,10 @@ class Sandbox:
                 os.write(fd, b"0")
 
         filter_fd = None if self.unsafe else seccomp.descriptor()
+        self._errors = tempfile.TemporaryFile()  # bwrap's and the worker's own errors (student output goes elsewhere)
         try:
             self.process = subprocess.Popen(
-                self.command(filter_fd), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                self.command(filter_fd), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
                 cwd=self._scratch.name if self.unsafe else "/", env=environment if self.unsafe else {},
                 start_new_session=True, preexec_fn=enter_group if entry else None,
                 pass_fds=() if filter_fd is None else (filter_fd,))
@@ -246,6 +247,14 @@ class Sandbox:
         if self.group is not None:
             self.group.remove()
 
+    def errors(self):
+        """The last line that bubblewrap or the worker wrote to stderr, for a message (what a failed start says)."""
+        if self._errors is None:
+            return ""
+        self._errors.seek(max(0, self._errors.seek(0, 2) - 2000))
+        lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1][:300] if lines else ""
+
     def peak_memory(self):
         return self.group.peak_memory() if self.group is not None else None
 
@@ -256,6 +265,8 @@ class Sandbox:
         self.kill()
         if self._scratch is not None:
             self._scratch.cleanup()
+        if self._errors is not None:
+            self._errors.close()
 
 
 @functools.cache

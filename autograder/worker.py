@@ -28,6 +28,7 @@ import os
 import resource
 import shutil
 import signal
+import stat
 import sys
 import time
 import traceback
@@ -250,6 +251,18 @@ def _reap():
         pass
 
 
+def _read_response(path):
+    """The child's response.json as text (at most MAX_RESPONSE_BYTES + 1 bytes), or None: a regular file only."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return handle.read(MAX_RESPONSE_BYTES + 1).decode("utf-8", "replace")
+
+
 def _drop_privileges(uid):
     """Become the sandbox's own unprivileged uid (when started as root in the sandbox); no capability is left."""
     os.setgroups([])
@@ -330,14 +343,11 @@ def main():
         del job["cases"]
         ending = _wait(pid, job["timeout"], own_namespace)
         _reap()
-        response_path = os.path.join(job["folder"], RESPONSE_FILE)
         response = None
-        if ending == {"status": "exit", "code": 0} and os.path.isfile(response_path):
-            if os.path.getsize(response_path) > MAX_RESPONSE_BYTES:
-                ending = {"status": "too_large"}
-            else:
-                with open(response_path, encoding="utf-8", errors="replace") as handle:
-                    response = handle.read()
+        if ending == {"status": "exit", "code": 0}:
+            response = _read_response(os.path.join(job["folder"], RESPONSE_FILE))
+            if response is not None and len(response) > MAX_RESPONSE_BYTES:
+                ending, response = {"status": "too_large"}, None
         ending["started"] = os.path.exists(os.path.join(job["folder"], STARTED_FILE))
         shutil.rmtree(job["folder"], ignore_errors=True)
         answer({"ending": ending, "response": response})

@@ -92,6 +92,8 @@ ATTACKS = [
      0, "cost has wrong values"),
     ("nested-response", wrong("open('response.json', 'w').write('{\"calls\": ' + '[' * 100000 + ']' * 100000 + '}')"
                               "\nos._exit(0)"), 0, "could not be read"),
+    ("response-link", wrong("os.symlink('/proc/self/pagemap', 'response.json')\nos._exit(0)"), 0,
+     "stopped before answering"),
     ("missing-module", "import module_that_does_not_exist\n" + wrong("return 0.0"), 0, "ModuleNotFoundError"),
     ("wrong-signature", wrong("return 0.0").replace(", lambd)", ")"), 0, "takes 3 positional arguments"),
     # 1. The allow-list: nothing of the kit, the course or the system is there to read.
