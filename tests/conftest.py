@@ -40,3 +40,9 @@ def assert_outputs_are_clean(notebook):
             assert output.get("name") != "stderr", f"cell {index} printed to stderr: {output.text!r}"
             text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
             assert "Warning" not in text and "Traceback" not in text, f"cell {index}: {text!r}"
+
+
+def printed(notebook, beginning):
+    """The text printed by the one code cell of an executed notebook whose source starts with beginning."""
+    [cell] = [cell for cell in notebook.cells if cell.cell_type == "code" and cell.source.startswith(beginning)]
+    return "".join(output.get("text", "") for output in cell.outputs if output.output_type == "stream")

@@ -21,7 +21,7 @@ from autograder import hidden, tuning
 from autograder.gradcheck import random_problem, relative_error
 from autograder.notebook import load_definitions
 from autograder.worker import unchanged
-from conftest import REPO
+from conftest import REPO, printed
 from mutants import TUNING_CORRECT, TUNING_MUTANTS, apply, submission
 from reg_utils import forward_propagation
 from tools import execute as execute_tool
@@ -233,6 +233,63 @@ def test_plots_are_embedded(notebook):
     figures = sum("image/png" in output.get("data", {})
                   for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs)
     assert figures >= 5
+
+
+# The prose's claims, checked on the committed outputs (test_any_cpu.py shows that every CPU prints them).
+
+def test_l1_l2_table_backs_the_text(notebook):
+    # "All three networks classify the training set about equally well", L1 switches most weights and units off.
+    rows = re.findall(r"^(.+?)\s+(\d\.\d{3})\s+(\d+)%\s+(\d+) / 20$",
+                      printed(notebook, "np.random.seed(3)"), re.MULTILINE)
+    accuracy, below, units = ({name.strip(): float(row[i]) for name, *row in rows} for i in range(3))
+    assert list(accuracy) == ["no regularisation", "L2, lambd = 0.7", "L1, lambd = 0.3"]
+    assert max(accuracy.values()) - min(accuracy.values()) <= 0.02
+    assert below["L1, lambd = 0.3"] > below["L2, lambd = 0.7"] > below["no regularisation"]
+    assert units["L1, lambd = 0.3"] <= 5 < units["L2, lambd = 0.7"] <= units["no regularisation"] == 20
+
+
+def lambda_table(notebook):
+    text = printed(notebook, "lambdas = [")
+    rows = [tuple(map(float, row)) for row in re.findall(r"^\s+([\d.]+)\s+(\d\.\d{3})\s+(\d\.\d{3})$", text,
+                                                         re.MULTILINE)]
+    chosen = float(re.search(r"Chosen: lambd = ([\d.]+)", text).group(1))
+    return [row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows], chosen
+
+
+def test_lambda_table_backs_the_text(notebook):
+    lambdas, train, dev, chosen = lambda_table(notebook)
+    assert lambdas == [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
+    # "Small lambda ... fits the training set best"; the training accuracy falls as lambd grows.
+    assert train[0] == max(train) > train[1] and train == sorted(train, reverse=True)
+    # The chosen lambd has the best dev accuracy, and the largest lambd that has it.
+    best = lambdas.index(chosen)
+    assert dev[best] == max(dev) and all(accuracy < max(dev) for accuracy in dev[best + 1:])
+    # Left of the choice the training accuracy is above the dev accuracy (high variance).
+    assert all(t > d for t, d in zip(train[:best - 1], dev[:best - 1]))
+    # "lambd >= 10 is far too much" (3 dev kicks of 63 or more); at 30, each set's share of the majority label.
+    assert all(accuracy <= max(dev) - 3 / 63 for accuracy in dev[lambdas.index(10.0):])
+    shares = re.search(r"training (\d\.\d\d), dev (\d\.\d\d)", printed(notebook, "X_train, Y_train, X_dev")).groups()
+    assert (round(train[-1], 2), round(dev[-1], 2)) == tuple(float(share) for share in shares)
+    assert dev[-1] < 0.6  # "almost half of the dev kicks wrong"
+
+
+def test_early_stopping_and_the_final_table_back_the_text(notebook):
+    text = printed(notebook, "parameters_early, best_iteration, dev_costs")
+    start, lowest, iteration, iterations, last = map(float, re.search(
+        r"iteration 0: ([\d.]+)\nLowest dev cost: ([\d.]+), at iteration (\d+)\nDev cost after (\d+) iterations: ([\d.]+)",
+        text).groups())
+    assert 0 < iteration < iterations / 2 and lowest < last < start
+    # Both tuned models have a smaller gap between training and dev accuracy than the unregularised network.
+    summary = printed(notebook, "print(f\"{'model'")
+    rows = {name.strip(): (float(train), float(dev), float(test)) for name, train, dev, test in
+            re.findall(r"^(.+?)\s+([\d.]+)%\s+([\d.]+)%\s+([\d.]+)%$", summary, re.MULTILINE)}
+    (plain, *tuned) = rows.values()
+    assert list(rows)[0] == "no regularisation" and len(tuned) == 2
+    assert all(abs(train - dev) < plain[0] - plain[1] for train, dev, _ in tuned)
+    # "a few kicks apart": the line says how many, and it is what the table shows.
+    apart = int(re.search(r"are (\d+) kicks apart", summary).group(1))
+    tests = [test for _, _, test in rows.values()]
+    assert apart == round((max(tests) - min(tests)) * 2) <= 8
 
 
 # ---------------------------------------------------------------------------
