@@ -221,8 +221,8 @@ def main(argv=None):
     baseline = rows["nbgrader autograde"]["throughput"]
     from autograder import grading
     functions = len(grading.load_assignment(ASSIGNMENT).spec.GRADED_FUNCTIONS)
-    with_sandbox, without = (statistics.median(row["per_submission"]) for row in (one, unsafe))
     one, many = rows["this grader, 1 worker"], rows[f"this grader, {workers} workers"]
+    with_sandbox, without = (statistics.median(row["per_submission"]) for row in (one, unsafe))
     agree = all(row["scores"] == rows["nbgrader autograde"]["scores"] for row in rows.values())
     one_seconds = 60 / one["throughput"]
     targets = [
