@@ -24,7 +24,6 @@ import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 
 from autograder import grading, sandbox
 

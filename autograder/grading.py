@@ -26,7 +26,7 @@ from pathlib import Path
 
 import public_tests
 from autograder import sandbox, wire
-from autograder.cells import MARKER, STUB  # noqa: F401 (STUB: the release's stub lines, for its tests)
+from autograder.cells import MARKER
 from autograder.notebook import definitions, read_cells
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import GRADED_FUNCTIONS, REPO, SOURCE_NOTEBOOK
 from autograder import regularization, tuning
-from autograder.grading import STUB
+from autograder.cells import STUB
 from mutants import MUTANTS, submission
 from tools import execute as execute_tool
 from tools import release as release_tool
