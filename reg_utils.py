@@ -16,7 +16,7 @@ import scipy.io
 
 DATA_PATH = Path(__file__).resolve().parent / "datasets" / "data.mat"
 
-# Our team and the opposing team, in the order of the labels 0 and 1.
+# The colours of label 0 (the opponents won the header) and label 1 (our team won it).
 CLASS_COLOURS = ("#d1495b", "#2e86ab")
 
 
