@@ -68,8 +68,6 @@ class Hierarchy:
     @classmethod
     def find(cls):
         """The hierarchy to use; raises OSError saying why there is none."""
-        if "cgroups" in {n.strip() for n in os.environ.get("AUTOGRADER_WITHOUT", "").split(",")}:
-            raise OSError("turned off by AUTOGRADER_WITHOUT")
         mounts, own = _mounts(), _own_paths()
         reasons = []
         for point, fstype, options in mounts:

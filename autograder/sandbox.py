@@ -136,6 +136,17 @@ def _parents(binds):
     return [part for folder in folders for part in ("--perms", "0755", "--dir", folder)]
 
 
+def _variables(home, path):
+    """The worker's environment: one thread per process, no display, a stable hash seed."""
+    variables = {"HOME": home, "PATH": path, "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/.matplotlib",
+                 "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                 "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # set on CPUs where OpenBLAS needs them
+        if name in os.environ:
+            variables[name] = os.environ[name]
+    return variables
+
+
 @dataclass
 class Sandbox:
     """How to start one submission's worker; start() gives its process. Use as a context manager.
@@ -181,13 +192,7 @@ class Sandbox:
         return arguments
 
     def _environment(self):
-        variables = {"HOME": "/tmp", "PATH": "/nonexistent", "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/.matplotlib",
-                     "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                     "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}
-        for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # set on CPUs where OpenBLAS needs them
-            if name in os.environ:
-                variables[name] = os.environ[name]
-        return [part for name, value in variables.items() for part in ("--setenv", name, value)]
+        return [part for name, value in _variables("/tmp", "/nonexistent").items() for part in ("--setenv", name, value)]
 
     def support_dir(self):
         return str(self._scratch.name if self.unsafe else SUPPORT_DIR)
@@ -196,7 +201,7 @@ class Sandbox:
         """Start the worker (stdin and stdout are pipes); returns the Popen."""
         entry = []
         if not self.unsafe:
-            hierarchy = _hierarchy()
+            hierarchy, _ = _hierarchy()
             try:
                 self.group = hierarchy.create(LIMITS) if hierarchy else None
             except OSError:  # the group could not be made this time: rlimits still hold
@@ -206,10 +211,8 @@ class Sandbox:
             self._scratch = tempfile.TemporaryDirectory(prefix="grading-")
             for path in self.support:
                 shutil.copy(path, self._scratch.name)
-        environment = None if not self.unsafe else {
-            "PATH": os.environ.get("PATH", ""), "HOME": self._scratch.name, "MPLBACKEND": "Agg",
-            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
-            **{k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}}
+        # bwrap gets an empty environment and sets the worker's itself (--clearenv, --setenv).
+        environment = _variables(self._scratch.name, os.environ.get("PATH", "")) if self.unsafe else {}
 
         def enter_group():  # in the forked child, before bwrap runs: only writes to files opened before
             for fd in entry:
@@ -220,7 +223,7 @@ class Sandbox:
         try:
             self.process = subprocess.Popen(
                 self.command(filter_fd), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
-                cwd=self._scratch.name if self.unsafe else "/", env=environment if self.unsafe else {},
+                cwd=self._scratch.name if self.unsafe else "/", env=environment,
                 start_new_session=True, preexec_fn=enter_group if entry else None,
                 pass_fds=() if filter_fd is None else (filter_fd,))
         finally:
@@ -271,18 +274,19 @@ class Sandbox:
 
 @functools.cache
 def _hierarchy():
-    """The control group hierarchy of this process, or None (with the reason in limits_report())."""
+    """(the control group hierarchy of this process, None) or (None, why there is none): looked up once."""
+    if "cgroups" in _without():
+        return None, "turned off by AUTOGRADER_WITHOUT"
     try:
-        return cgroups.Hierarchy.find()
-    except OSError:
-        return None
+        return cgroups.Hierarchy.find(), None
+    except OSError as error:
+        return None, error
 
 
 def limits_report():
     """How submissions are limited here: 'active' with the tool, or the fallback and what it loses."""
-    try:
-        hierarchy = cgroups.Hierarchy.find()
-    except OSError as error:
+    hierarchy, error = _hierarchy()
+    if hierarchy is None:
         return (f"fallback: rlimits per process only ({error}): a submission's processes together are not "
                 "limited in memory (each process may map 1 GiB more than the worker), and they may use every core")
     return f"active: {hierarchy.describe()} + rlimits"

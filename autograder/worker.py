@@ -263,13 +263,18 @@ def _read_response(path):
         return handle.read(MAX_RESPONSE_BYTES + 1).decode("utf-8", "replace")
 
 
+def _status():
+    """This process's /proc/self/status, as {field: value}."""
+    with open("/proc/self/status") as status:
+        return {key: value.strip() for key, value in (line.split(":", 1) for line in status)}
+
+
 def _drop_privileges(uid):
     """Become the sandbox's own unprivileged uid (when started as root in the sandbox); no capability is left."""
     os.setgroups([])
     os.setgid(uid)
     os.setuid(uid)
-    with open("/proc/self/status") as status:
-        fields = dict(line.split(":", 1) for line in status)
+    fields = _status()
     if int(fields["CapEff"], 16) or int(fields["CapPrm"], 16) or os.getuid() != uid:
         raise SystemExit("the worker still holds privileges after switching user")
 
@@ -286,8 +291,7 @@ def _limit_self():
 
 def self_report():
     """What this process is, from the inside: for the grader's and doctor's checks."""
-    with open("/proc/self/status") as status:
-        fields = {key: value.strip() for key, value in (line.split(":", 1) for line in status)}
+    fields = _status()
     return {"uid": os.getuid(), "pid": os.getpid(), "cap_eff": fields.get("CapEff"),
             "no_new_privs": fields.get("NoNewPrivs"), "root": sorted(os.listdir("/"))[:50],
             "processes": sum(entry.isdigit() for entry in os.listdir("/proc"))}
