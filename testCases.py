@@ -123,6 +123,8 @@ def compute_cost_with_l1_test_case():
 def backward_propagation_with_l1_test_case():
     """Inputs of backward_propagation_with_l1's test (use lambd=0.7).
 
+    One weight, W2[0, 1], is exactly 0: there the L1 term of dW2 is 0, as np.sign(0) is.
+
     Returns:
     X -- input data, of shape (3, 5)
     Y -- true labels, of shape (1, 5)
@@ -131,6 +133,7 @@ def backward_propagation_with_l1_test_case():
     rng = np.random.RandomState(3)
     X = rng.randn(3, 5)
     parameters = _draw_parameters(rng)
+    parameters["W2"][0, 1] = 0.0
     _, cache = forward_propagation(X, parameters)
     return X, Y_TEST.copy(), cache
 
@@ -241,19 +244,19 @@ expected_outputs = {
         "cost": 0.9555758688072833,
     },
     "backward_propagation_with_l1": {
-        "dW1": [[-0.29826643, -0.1096663, -0.02404826],
-                [0.25867294, -0.1645324, -0.28044308]],
-        "dW2": [[0.14, -0.14],
-                [0.02006801, 0.8943634],
+        "dW1": [[-0.19433333, -0.13028053, -0.10039393],
+                [0.25883515, -0.16456457, -0.28056223]],
+        "dW2": [[0.45866763, 1.27648523],
+                [0.02025597, 0.8951163],
                 [-0.14024815, 0.00422894]],
-        "dW3": [[-0.14, -1.14733784, -0.76988274]],
-        "dZ3": [[-0.9871324, -0.98603849, 0.01482537, -0.98872836, 0.0172511]],
-        "db3": [[-0.58596456]],
-        "db2": [[0.0],
-                [0.36705811],
+        "dW3": [[-0.15516468, -1.14804791, -0.76988274]],
+        "dZ3": [[-0.98829012, -0.98603849, 0.01482537, -0.98872836, 0.0172511]],
+        "db3": [[-0.5861961]],
+        "db2": [[0.24591096],
+                [0.36720315],
                 [0.31229373]],
-        "db1": [[-0.08619068],
-                [0.03414842]],
+        "db1": [[-0.02808297],
+                [0.03423911]],
     },
     "split_dataset": {
         "X_train": [[8, 11, 4, 7, 5, 0, 1, 9],

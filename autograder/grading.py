@@ -35,8 +35,6 @@ MAX_NOTEBOOK_BYTES = 8 * 2**20  # a real submission is well under 1 MB
 MAX_MESSAGE_BYTES = 24 * 2**20  # one line from the sandbox: a response of at most 16 MB, as JSON text
 START_SECONDS = 30  # for the sandbox to start, import the setup and read the notebook
 SLACK_SECONDS = 5  # beyond a function's time limit, for its worker to answer
-MUTATED = ("{name} changed the arrays it was given (with +=, *=, /= or an item assignment): "
-           "compute new arrays instead.")
 
 
 class GradingFailed(Exception):
@@ -103,9 +101,7 @@ def describe_error(name, error):
     message = f"{name} raised {error.get('type', 'an error')}: {error.get('message', '')}"
     for line in error.get("trace", []):
         message += f"\n  at {line}"
-    if "NoneType" in message:
-        message += f"\n  Likely cause: {public_tests.STILL_NONE}."
-    return message
+    return message + public_tests.error_hint(error.get("type", ""), error.get("message", ""))
 
 
 def judge(name, case, outcome):
@@ -122,8 +118,8 @@ def judge(name, case, outcome):
         detail = f"{type(error).__name__}: {str(error)[:200]}" if case.documented else type(error).__name__
         problems = [f"{name} returned something the hidden test on {case.label} could not check "
                     f"({detail}). Compare the type and shape of what it returns with the docstring."]
-    if not problems and outcome.mutated:
-        problems = [MUTATED.format(name=name)]
+    if outcome.mutated:  # the likely cause of any wrong value too, so it comes first
+        problems = [public_tests.CHANGED_ARGUMENTS.format(function=name, what="the arrays it was given")] + problems
     return problems
 
 

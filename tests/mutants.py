@@ -77,9 +77,17 @@ MUTANTS = [
             "regularisation added to db3", "db3 has a regularisation term"),
     Variant(BACKWARD_L2, edit("(lambd / m) * W2", "(lambd // m) * W2"), "integer division lambd // m",
             "did you forget the regularisation term"),
+    Variant(BACKWARD_L2, edit("dW3 = 1. / m * np.dot(dZ3, A2.T) + (lambd / m) * W3", "dW3 = (lambd / m) * W3"),
+            "the L2 term alone", "the L2 term alone: add it to the gradient of the cross-entropy, 1. / m * np.dot(dZ3"),
+    Variant(BACKWARD_L2, edit("dW2 = 1. / m * np.dot(dZ2, A1.T)", "dW2 = np.dot(dZ2, A1.T)"),
+            "no 1/m on the cross-entropy's gradient", "has no 1/m: it is 1. / m * np.dot(dZ2, A1.T)"),
+    Variant(BACKWARD_L2, edit("dW1 = 1. / m * np.dot(dZ1, X.T) + (lambd / m) * W1", "dW1 = dW1 + (lambd / m) * W1"),
+            "the L2 term added to a dW1 never computed", "reads dW1 before any line has given it a value"),
     # Dropout, forward
     Variant(FORWARD_DROPOUT, edit("(D1 < keep_prob)", "(D1 > keep_prob)"), "mask threshold reversed",
-            "1 - keep_prob"),
+            "the threshold is reversed"),
+    Variant(FORWARD_DROPOUT, edit("(D1 < keep_prob)", "(D1 < 1 - keep_prob)"), "mask threshold 1 - keep_prob",
+            "the threshold is reversed"),
     Variant(FORWARD_DROPOUT, edit("A1 = A1 / keep_prob", "A1 = A1"), "no scaling by keep_prob",
             "masked but not scaled"),
     Variant(FORWARD_DROPOUT, edit("A1 = A1 / keep_prob", "A1 = A1 * keep_prob"), "multiplied by keep_prob",
@@ -227,8 +235,9 @@ TUNING_MUTANTS = [
             "subtracted"),
     Variant(BACKWARD_L1, edit("np.sign(W1)", "np.abs(W1)"), "np.abs instead of np.sign",
             "the derivative of |w| is the sign of w"),
-    Variant(BACKWARD_L1, edit("np.sign(W1)", "np.where(W1 >= 0, 1, -1)"), "sign of 0 taken as +1",
-            "np.sign(0) is 0", visible=False),
+    Variant(BACKWARD_L1, edit("np.sign(W2)", "np.where(W2 >= 0, 1, -1)"), "sign of 0 taken as +1",
+            "np.sign(0) is 0"),
+    Variant(BACKWARD_L1, edit("np.sign(W2)", "(np.abs(W2) / W2)"), "sign as |W| / W, NaN at 0", "divides 0 by 0"),
     Variant(BACKWARD_L1, edit("db3 = 1. / m * np.sum(dZ3, axis=1, keepdims=True)",
                               "db3 = 1. / m * np.sum(dZ3, axis=1, keepdims=True) + (lambd / m) * np.sign(b3)"),
             "regularisation added to db3", "db3 has a regularisation term"),
@@ -258,6 +267,9 @@ TUNING_MUTANTS = [
             + edit("X_dev = X_shuffled[:, m_train:]", "X_dev = X_shuffled[:, :m_dev]")
             + edit("Y_dev = Y_shuffled[:, m_train:]", "Y_dev = Y_shuffled[:, :m_dev]"),
             "dev set taken first", "the dev set is taken from the start"),
+    Variant(SPLIT, edit("X_shuffled = X[:, permutation]", "X_shuffled = X; rng.shuffle(X_shuffled, axis=1)")
+            + edit("Y_shuffled = Y[:, permutation]", "Y_shuffled = Y; rng.shuffle(Y_shuffled, axis=1)"),
+            "X and Y shuffled in place, each on its own", "in place: the caller's arrays are not the same"),
     Variant(SPLIT, edit("return X_train, Y_train, X_dev, Y_dev", "return X_train, X_dev, Y_train, Y_dev"),
             "sklearn's order of the results", "in the order (X_train, Y_train, X_dev, Y_dev)"),
     # Choosing lambd
@@ -284,12 +296,12 @@ TUNING_MUTANTS = [
                         "dev_cost = compute_cost(forward_propagation(X_train, parameters)[0], Y_train)"),
             "cost measured on the training set", "costs on the training set"),
     Variant(EARLY, edit("improved = dev_cost < dev_costs[best_iteration]", "improved = dev_cost <= dev_costs[best_iteration]"),
-            "ties go to the last iteration", "strictly smaller", visible=False),
+            "ties go to the last iteration", "strictly smaller"),
     Variant(EARLY, edit("improved = dev_cost < dev_costs[best_iteration]", "improved = dev_cost < dev_costs[-1]"),
             "compared with the previous cost, not the best", "not with the previous one"),
     Variant(EARLY, edit("best_iteration = i  #", "best_iteration = i - 1  #"), "iteration off by one", "one off"),
     Variant(EARLY, edit("    parameters = copy.deepcopy(parameters)  # the loop", "    parameters = parameters  # the loop"),
-            "the caller's parameters changed in place", "changed the arrays it was given", visible=False),
+            "the caller's parameters changed in place", "in place: the caller's arrays are not the same"),
 ]
 
 TUNING_CORRECT = [

@@ -9,10 +9,11 @@ import ast
 import re
 
 import nbformat
+import numpy as np
 import pytest
 
 from autograder import regularization, tuning
-from conftest import SOURCE_NOTEBOOK, assert_outputs_are_clean
+from conftest import SOURCE_NOTEBOOK, assert_outputs_are_clean, printed
 
 START = re.compile(r"^\s*### START CODE HERE ###( \(approx\. \d+ lines?\))?$")
 END = re.compile(r"^\s*### END CODE HERE ###$")
@@ -49,7 +50,23 @@ def test_each_graded_function_has_its_cell_a_test_cell_and_expected_output(assig
         assert hidden.startswith("from autograder import hidden\n") and f'hidden.test("{name}", {name})' in hidden
         assert hidden.endswith("### END HIDDEN TESTS")
         assert expected.cell_type == "markdown" and "Expected output" in expected.source
-        assert "All tests passed." in expected.source and "All tests passed." in test_cell.outputs[0].text
+        text = "".join(output.get("text", "") for output in test_cell.outputs if output.output_type == "stream")
+        assert "All tests passed." in expected.source and "All tests passed." in text
+        assert_table_is_what_the_test_prints(expected.source, text)
+
+
+NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
+
+
+def assert_table_is_what_the_test_prints(table, printed):
+    """Each row `quantity | value` of an expected-output table holds the numbers the test cell printed for it."""
+    rows = re.findall(r"^\| `(.+?)` \| (.+) \|$", table, re.MULTILINE)
+    values = dict(re.findall(r"^(\S[^\n]*?) = ?\n?(.*?)(?=^\S[^\n]* = |^All tests passed\.)", printed,
+                             re.MULTILINE | re.DOTALL))
+    assert rows and [name for name, _ in rows] == list(values), (rows, values)
+    for name, value in rows:
+        shown, found = (np.array(NUMBER.findall(text), dtype=float) for text in (value, values[name]))
+        assert shown.shape == found.shape and np.allclose(shown, found, rtol=0, atol=1e-8), (name, value, values[name])
 
 
 def test_student_regions_are_one_commented_statement_per_line(assignment):
@@ -92,3 +109,20 @@ def test_plots_are_embedded(notebook):
     figures = sum("image/png" in output.get("data", {})
                   for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs)
     assert figures >= 5
+
+
+def test_too_much_regularisation_backs_the_text(notebook):
+    # "Both boundaries look straight", lambd = 10's has no bend and is less steep, more opponents' headers on
+    # our side, both accuracies lower. (test_any_cpu.py shows that every CPU prints these lines.)
+    text = printed(notebook, "# With a strong penalty")
+    rows = re.findall(r"^lambd = ([\d.]+): +train accuracy ([\d.]+), test accuracy ([\d.]+); boundary slope ([\d.]+), "
+                      r"bend ([\d.]+); training headers on the wrong side: (\d+) won by the opponents, (\d+) by our "
+                      r"team$", text, re.MULTILINE)
+    (small, *l2), (large, *strong) = [(name, *map(float, values)) for name, *values in rows]
+    assert (small, large) == ("0.7", "10")
+    train, test, slope, bend, theirs, ours = range(6)
+    assert strong[bend] == 0 < l2[bend] <= 0.1
+    assert strong[slope] < l2[slope] and strong[theirs] > l2[theirs]
+    assert strong[train] < l2[train] and strong[test] < l2[test]
+    for row in (l2, strong):
+        assert row[theirs] + row[ours] == round((1 - row[train]) * 211)

@@ -142,3 +142,13 @@ def test_no_star_imports_or_removed_numpy_aliases_in_library_code():
         assert "import *" not in text
         for alias in ("np.int(", "np.float(", "np.bool(", "np.int)", "np.float)"):
             assert alias not in text, f"{name} uses {alias}"
+
+
+def test_boundary_line_measures_slope_and_bend():
+    x1, x2 = np.linspace(-0.5, 0.2, 71), np.linspace(-1, 1, 2001)
+    slope, intercept, bend = reg_utils.boundary_line(lambda X: X[1] > 0.8 * X[0] - 0.1, x1, x2)
+    assert slope == pytest.approx(0.8, abs=2e-3) and intercept == pytest.approx(-0.1, abs=1e-3) and bend < 1e-3
+    slope, _, bend = reg_utils.boundary_line(lambda X: X[1] > 0.12 * np.sin(7 * X[0]), x1, x2)
+    assert bend > 0.1
+    with pytest.raises(ValueError, match="does not cross"):
+        reg_utils.boundary_line(lambda X: X[1] > 5, x1, x2)

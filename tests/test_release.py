@@ -232,24 +232,48 @@ def test_cells_after_a_failed_function_run_or_fail_cleanly(executed_release):
 @pytest.mark.slow
 def test_check_gives_a_verdict_per_function_on_a_filled_in_notebook(tmp_path):
     folder = student_copy(tmp_path)
-    nbformat.write(submission(folder / "Regularization.ipynb", SOURCE_NOTEBOOK), folder / "Regularization.ipynb")
+    notebook = submission(folder / "Regularization.ipynb", SOURCE_NOTEBOOK)
+    # An edited test cell counts for nothing in grading (nbgrader puts the original back, the autograder runs
+    # the functions only): the check runs the original too, and says so.
+    test = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    test.source = "raise AssertionError('edited')"
+    nbformat.write(notebook, folder / "Regularization.ipynb")
+    (folder / "public_tests.py").write_text("raise ImportError('the student broke their copy')\n")
     result = check(folder / "Regularization.ipynb")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert f"1 read-only cell(s) of Regularization.ipynb were edited (test_{GRADED_FUNCTIONS[0]})" in result.stdout
     verdicts = result.stdout.splitlines()[-4:]
     assert [line.split()[:2] for line in verdicts] == [["PASS", name] for name in GRADED_FUNCTIONS]
+    assert "your edits to its test cell do not count" in verdicts[0]
 
 
-def test_an_edited_locked_test_cell_is_detected(tmp_path):
+def with_an_edited_test_cell(tmp_path, name):
+    """The release notebook, its first test cell edited to pass, saved as name in a student's copy."""
     folder = student_copy(tmp_path)
     notebook = nbformat.read(folder / "Regularization.ipynb", as_version=4)
     cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade"))
     cell.source = "print('All tests passed.')"
-    nbformat.write(notebook, folder / "Regularization.ipynb")
-    result = check(folder / "Regularization.ipynb")
+    nbformat.write(notebook, folder / name)
+    return folder / name
+
+
+def test_an_edited_locked_test_cell_is_restored_and_said(tmp_path):
+    result = check(with_an_edited_test_cell(tmp_path, "Regularization.ipynb"))
+    assert result.returncode == 1
+    assert "were edited" in result.stdout and "HAVE CHANGED" not in result.stdout, result.stdout
+    verdicts = result.stdout.splitlines()[-4:]
+    assert [line.split()[:2] for line in verdicts] == [["FAIL", name] for name in GRADED_FUNCTIONS]
+    assert "do not count" in verdicts[0] and "still None" in verdicts[0]
+    # nbgrader's report shows each hint whole (its default cuts lines at 90 characters).
+    assert "Likely cause: a variable is still None: replace each `None` between START CODE HERE and END CODE " \
+           "HERE with your code." in result.stdout
+
+
+def test_an_edited_notebook_outside_the_release_is_reported_edited(tmp_path):
+    result = check(with_an_edited_test_cell(tmp_path, "Renamed.ipynb"))
     assert result.returncode == 1
     assert "THE CONTENTS OF 1 TEST CELL(S) HAVE CHANGED!" in result.stdout, result.stdout  # nbgrader's checksums
     assert f"FAIL  {GRADED_FUNCTIONS[0]}" in result.stdout and "its test cell was edited" in result.stdout
-    assert sum(line.startswith("FAIL ") for line in result.stdout.splitlines()) == 4
 
 
 @pytest.mark.parametrize("content, message", [

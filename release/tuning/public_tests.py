@@ -20,6 +20,8 @@ value, since expected values read from feedback could be typed back in.
 
 import contextlib
 import contextvars
+import copy
+import re
 import traceback
 
 import numpy as np
@@ -30,6 +32,23 @@ from reg_utils import backward_propagation, compute_cost, forward_propagation, r
 RTOL, ATOL = 1e-5, 1e-7
 STILL_NONE = ("a variable is still None: replace each `None` between START CODE HERE and "
               "END CODE HERE with your code")
+CHANGED_ARGUMENTS = ("{function} changed {what} in place: the caller's arrays are not the same after the "
+                     "call.\n  Likely cause: an in-place operation on an argument (+=, *=, /=, an item "
+                     "assignment, rng.shuffle or np.random.shuffle): compute new arrays instead, e.g. "
+                     "X[:, permutation] rather than shuffling X.")
+
+
+def error_hint(error_type, message):
+    """The "Likely cause" line for an exception a student's function raised ("" when none fits)."""
+    unbound = re.search(r"cannot access local variable '(\w+)'", message)
+    if error_type == "UnboundLocalError" and unbound:
+        name = unbound.group(1)
+        return (f"\n  Likely cause: a line reads {name} before any line has given it a value, as "
+                f"`{name} = {name} + ...` does: no line above computes {name} for you, so write its whole "
+                "formula in one line.")
+    if "NoneType" in message:
+        return f"\n  Likely cause: {STILL_NONE}."
+    return ""
 
 
 class TestFailure(AssertionError):
@@ -62,7 +81,7 @@ def close(found, candidate):
     except (TypeError, ValueError):
         return False
     candidate = np.asarray(candidate, dtype=float)
-    return found.shape == candidate.shape and bool(np.allclose(found, candidate, rtol=RTOL, atol=ATOL))
+    return found.shape == candidate.shape and bool(np.allclose(found, candidate, rtol=RTOL, atol=ATOL, equal_nan=True))
 
 
 def _show(value):
@@ -122,13 +141,10 @@ def compare(function, quantity, found, expected, causes=()):
     if close(found, expected):
         return None
     message = f"{where} has wrong values." + _expected_and_found(expected, found)
-    if not np.all(np.isfinite(np.asarray(found, dtype=float))):
-        message += "\n  Likely cause: it contains NaN or infinity."
-    for value, explanation in causes:
-        if close(found, value):
-            message += f"\n  Likely cause: {explanation}"
-            break
-    return message
+    explanation = next((explanation for value, explanation in causes if close(found, value)), None)
+    if explanation is None and not np.all(np.isfinite(np.asarray(found, dtype=float))):
+        explanation = "it contains NaN or infinity."
+    return message + (f"\n  Likely cause: {explanation}" if explanation else "")
 
 
 def _expected_array(values):
@@ -205,6 +221,10 @@ def check_compute_cost_with_regularization(cost, expected, A3, Y, parameters, la
     return [problem] if problem else []
 
 
+# The gradient of the cross-entropy with respect to each W, as the plain backward pass computes it.
+PLAIN_DW = {"dW3": "1. / m * np.dot(dZ3, A2.T)", "dW2": "1. / m * np.dot(dZ2, A1.T)", "dW1": "1. / m * np.dot(dZ1, X.T)"}
+
+
 def check_backward_propagation_with_regularization(gradients, expected, X, Y, cache, lambd):
     """Problems with the gradients returned for these inputs (an empty list when they are right).
 
@@ -218,9 +238,13 @@ def check_backward_propagation_with_regularization(gradients, expected, X, Y, ca
     plain = backward_propagation(X, Y, cache)
     causes = {}
     for name, (W, layer) in {"dW1": (cache[2], "W1"), "dW2": (cache[6], "W2"), "dW3": (cache[10], "W3")}.items():
+        data_term = PLAIN_DW[name]
         causes[name] = [
             (plain[name], f"{name} differs from the expected value by exactly (lambd/m)*{layer}: "
                           "did you forget the regularisation term?"),
+            (lambd / m * W, f"{name} is the L2 term alone: add it to the gradient of the cross-entropy, "
+                            f"{data_term}."),
+            (m * plain[name] + lambd / m * W, f"the gradient of the cross-entropy has no 1/m: it is {data_term}."),
             (plain[name] + lambd * W, f"the regularisation term is lambd*{layer}: divide it by m."),
             (plain[name] + lambd / (2 * m) * W,
              f"the regularisation term is (lambd/(2m))*{layer}: the derivative of (lambd/(2m))*{layer}**2 "
@@ -257,16 +281,23 @@ def check_forward_propagation_with_dropout(result, expected, X, parameters, keep
                 "keep the function's last lines as they are."]
     Z1, D1, A1 = cache[0], cache[1], cache[2]
     masks = {"D1": D1, "D2": cache[6]}
-    drawn = {}
+    uniform, normal = {}, {}
     if seed is not None:
-        rng = np.random.RandomState(seed)
-        drawn = {name: rng.randn(*np.shape(expected[name])) < keep_prob for name in masks}
+        # The values the masks are made of when drawn as the notebook says (and with randn instead of rand).
+        uniform_stream, normal_stream = np.random.RandomState(seed), np.random.RandomState(seed)
+        for name in masks:
+            uniform[name] = uniform_stream.rand(*np.shape(expected[name]))
+            normal[name] = normal_stream.randn(*np.shape(expected[name]))
     for name, found in masks.items():
         mask = _expected_array(expected[name])
-        causes = [(1 - mask, f"{name} keeps units with probability 1 - keep_prob: the mask is ({name} < keep_prob).")]
-        if name in drawn:
-            causes.append((drawn[name], f"{name} was drawn with np.random.randn (normal values): use np.random.rand, "
-                                        "uniform in [0, 1), so that a unit is kept with probability keep_prob."))
+        reversed_threshold = (f"{name} keeps units with probability 1 - keep_prob: the threshold is reversed. Keep a "
+                              f"unit where its random value is below keep_prob, ({name} < keep_prob).")
+        causes = [(1 - mask, reversed_threshold)]
+        if name in uniform:
+            causes += [(uniform[name] < 1 - keep_prob, reversed_threshold),
+                       (normal[name] < keep_prob, f"{name} was drawn with np.random.randn (normal values): use "
+                                                  "np.random.rand, uniform in [0, 1), so that a unit is kept with "
+                                                  "probability keep_prob.")]
         problem = compare(function, name, found, mask, causes)
         if problem and "Likely cause" not in problem and isinstance(found, np.ndarray) and found.shape == mask.shape:
             if not np.isin(found, (0, 1)).all():
@@ -321,15 +352,21 @@ def first_mask(result):
         return None
 
 
-def check_backward_propagation_with_dropout(gradients, expected, X, Y, cache, keep_prob):
+def check_backward_propagation_with_dropout(gradients, expected, X, Y, cache, keep_prob, again=None):
     """Problems with the gradients returned for these inputs (an empty list when they are right).
 
     expected -- dict of the expected values of some of the gradients, by name (dA1 and dA2 at least)
+    again -- the gradients of a second call on the same inputs (None to skip the check that they are the same)
     """
     function = "backward_propagation_with_dropout"
     problems = _needs_type(function, gradients, dict) or _missing_keys(function, gradients, expected)
     if problems:
         return problems
+    if again is not None and keep_prob < 1 and not (
+            isinstance(again, dict) and all(close(gradients[name], again.get(name)) for name in expected)):
+        return [f"{function} returned different gradients in two calls on the same cache: it draws random numbers.\n"
+                "  Likely cause: a new mask drawn in the backward pass. The backward pass must reuse the masks "
+                "D1 and D2 of the cache, never draw a new one."]
     (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
     dA2 = _expected_array(expected["dA2"])
     dZ = {"dZ2": dA2 * (A2 > 0), "dZ1": _expected_array(expected["dA1"]) * (A1 > 0)}
@@ -441,6 +478,11 @@ def check_backward_propagation_with_l1(gradients, expected, X, Y, cache, lambd):
             (plain[name] + lambd / m * np.where(W >= 0, 1, -1), at_zero),
             (plain[name] + lambd / m * np.where(W > 0, 1, -1), at_zero),
         ]
+        if np.any(W == 0):
+            with np.errstate(invalid="ignore"):
+                causes[name].append((plain[name] + lambd / m * (np.abs(W) / W),
+                                     f"it is NaN where {layer} is exactly 0: np.abs({layer}) / {layer} divides 0 by "
+                                     f"0 there. Use np.sign({layer}), which is 0 at 0."))
     for l, b in ((1, cache[3]), (2, cache[7]), (3, cache[11])):
         causes[f"db{l}"] = [(plain[f"db{l}"] + lambd / m * np.sign(b),
                              f"db{l} has a regularisation term: L1 regularisation penalises the weights only, "
@@ -764,11 +806,23 @@ def check_model_with_early_stopping(result, expected, X_train, Y_train, X_dev, Y
 # The visible tests the notebooks run
 # ---------------------------------------------------------------------------
 
+def _changed(before, after):
+    """True when an argument (array, or dict, tuple or list of them) no longer holds what its copy holds."""
+    if isinstance(before, np.ndarray):
+        return not (isinstance(after, np.ndarray) and before.shape == after.shape and np.array_equal(before, after))
+    if isinstance(before, dict):
+        return before.keys() != after.keys() or any(_changed(before[key], after[key]) for key in before)
+    if isinstance(before, (tuple, list)):
+        return len(before) != len(after) or any(_changed(b, a) for b, a in zip(before, after))
+    return False
+
+
 def call(target, *args):
-    """Call the function under test; explain an exception it raises as a TestFailure."""
+    """Call the function under test; explain an exception it raises, or a change to its arguments, as a TestFailure."""
     __tracebackhide__ = True  # noqa: F841 (IPython hides this frame from tracebacks)
+    copies = copy.deepcopy(args)
     try:
-        return target(*args)
+        result = target(*args)
     except Exception as error:
         where = ""
         frames = [f for f in traceback.extract_tb(error.__traceback__)
@@ -777,9 +831,14 @@ def call(target, *args):
             line = frames[-1].line
             where = f"\n  at line {frames[-1].lineno} of its cell" + (f": {line}" if line else "")
         message = f"{target.__name__} raised {type(error).__name__}: {error}{where}"
-        if "NoneType" in str(error):
-            message += f"\n  Likely cause: {STILL_NONE}."
-        failure = TestFailure(message)
+        failure = TestFailure(message + error_hint(type(error).__name__, str(error)))
+    else:
+        names = target.__code__.co_varnames[:len(args)]
+        changed = [name for name, before, after in zip(names, copies, args) if _changed(before, after)]
+        if not changed:
+            return result
+        what = f"its argument{'s' if len(changed) > 1 else ''} {' and '.join(changed)}"
+        failure = TestFailure(CHANGED_ARGUMENTS.format(function=target.__name__, what=what))
     raise failure
 
 
@@ -842,8 +901,9 @@ def backward_propagation_with_dropout_test(target):
     __tracebackhide__ = True  # noqa: F841
     X, Y, cache = testCases.backward_propagation_with_dropout_test_case()
     gradients = call(target, X, Y, cache, 0.8)
+    again = call(target, X, Y, cache, 0.8)
     expected = testCases.expected_outputs["backward_propagation_with_dropout"]
-    problems = check_backward_propagation_with_dropout(gradients, expected, X, Y, cache, 0.8)
+    problems = check_backward_propagation_with_dropout(gradients, expected, X, Y, cache, 0.8, again)
     _conclude(problems, {name: gradients[name] for name in ("dA1", "dA2")} if not problems else {})
 
 
@@ -916,6 +976,15 @@ def model_with_early_stopping_test(target):
     problems = check_model_with_early_stopping(result, expected, X_train, Y_train, X_dev, Y_dev, parameters, 30, 1.0)
     if problems:
         _conclude(problems, {})
+    # A tie: with learning_rate = 0 the parameters never move, every dev cost is the same, and iteration 0 is best.
+    tied = call(target, X_train, Y_train, X_dev, Y_dev, parameters, 5, 0.0)
+    start = compute_cost(forward_propagation(X_dev, parameters)[0], Y_dev)
+    problems = check_model_with_early_stopping(tied, {"best_parameters": parameters, "best_iteration": 0,
+                                                      "dev_costs": [start] * 6},
+                                               X_train, Y_train, X_dev, Y_dev, parameters, 5, 0.0)
+    on_a_tie = "model_with_early_stopping, on a tie (learning_rate = 0, so every dev cost is the same),"
+    if problems:
+        _conclude([problem.replace("model_with_early_stopping", on_a_tie, 1) for problem in problems], {})
     best_parameters, best_iteration, dev_costs = result
     _conclude(problems, {"best_iteration": best_iteration, "dev_costs[best_iteration]": dev_costs[best_iteration],
                          "dev_costs[-1]": dev_costs[-1], "best_parameters['W3']": best_parameters["W3"]})

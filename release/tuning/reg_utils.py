@@ -180,6 +180,34 @@ def predict_dec(parameters, X):
     return A3 > 0.5
 
 
+def boundary_line(predict_fn, x1_values, x2_values):
+    """Fit a straight line to a decision boundary that crosses the field from left to right.
+
+    On each vertical line x1 = x1_values[j], the boundary is the middle of the first step of
+    x2_values at which the predicted label changes.
+
+    Arguments:
+    predict_fn -- function mapping points of shape (2, k) to labels of shape (1, k) or (k,)
+    x1_values -- the vertical lines on which the boundary is found, of shape (n1,)
+    x2_values -- increasing positions along x2, of shape (n2,); their spacing is the precision
+
+    Returns:
+    slope -- slope of the least-squares line x2 = slope * x1 + intercept through the boundary
+    intercept -- the line's x2 at x1 = 0
+    bend -- largest vertical distance between the boundary and that line (0 for a straight boundary)
+    """
+    grid1, grid2 = np.meshgrid(x1_values, x2_values)  # both of shape (n2, n1)
+    labels = np.asarray(predict_fn(np.vstack([grid1.ravel(), grid2.ravel()]))).reshape(grid1.shape)
+    changes = labels[1:] != labels[:-1]  # (n2 - 1, n1): True where the label changes going up
+    if not np.all(np.any(changes, axis=0)):
+        raise ValueError("the boundary does not cross every vertical line x1 = x1_values[j] within x2_values")
+    first = np.argmax(changes, axis=0)
+    boundary = (x2_values[first] + x2_values[first + 1]) / 2  # of shape (n1,)
+    slope, intercept = np.polyfit(x1_values, boundary, 1)
+    bend = np.max(np.abs(boundary - (slope * x1_values + intercept)))
+    return float(slope), float(intercept), float(bend)
+
+
 def predict(X, Y, parameters):
     """Predict labels with a trained network and print its accuracy on (X, Y).
 
