@@ -1,5 +1,5 @@
-# Course kit for "Regularization". Every target bootstraps .venv from the
-# pinned requirements.txt the first time it runs (and again when it changes).
+# The course kit: every assignment of source/ (see autograder/assignments.py). Every target bootstraps .venv
+# from the pinned requirements.txt the first time it runs (and again when it changes).
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +11,7 @@ COURSE ?= .
 ASSIGNMENT ?= regularization
 
 .DEFAULT_GOAL := run
-.PHONY: run test bench execute release check grade examples notebook lab dataset dataset-table venv clean
+.PHONY: run test bench execute release check grade examples new-assignment notebook lab dataset dataset-table venv clean
 
 venv: $(STAMP)
 
@@ -24,14 +24,14 @@ $(STAMP): requirements.txt Makefile
 	@$(PY) -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "course-kit.pth").write_text(sys.argv[1] + "\n")' "$(CURDIR)"
 	@touch $@
 
-## The main job: regenerate the student release, grade the example submissions of both
-## assignments into a fresh course directory (with nbgrader's SQLite gradebook) and print the score tables.
+## The main job: regenerate the student release, grade the example submissions of every
+## assignment into a fresh course directory (with nbgrader's SQLite gradebook) and print the score tables.
 run: $(STAMP)
 	$(PY) -m tools.release
 	rm -rf $(EXAMPLE_COURSE) && mkdir -p $(EXAMPLE_COURSE)
 	cp -R examples/submissions $(EXAMPLE_COURSE)/submitted
-	$(PY) -m autograder grade regularization --course-dir $(EXAMPLE_COURSE) --table
-	$(PY) -m autograder grade tuning --course-dir $(EXAMPLE_COURSE) --table
+	for assignment in $$($(PY) -c 'from autograder import assignments; print(*assignments.names())'); do \
+		$(PY) -m autograder grade "$$assignment" --course-dir $(EXAMPLE_COURSE) --table || exit 1; done
 
 ## Execute the instructor notebook (into build/) and print the three models' accuracies.
 notebook: $(STAMP)
@@ -43,7 +43,7 @@ test: $(STAMP)
 
 ## Benchmark grading against nbgrader autograde (a few minutes) and write the table into benchmarks/README.md.
 bench: $(STAMP)
-	$(PY) -m autograder.bench --update benchmarks/README.md
+	$(PY) -m benchmarks.bench --update benchmarks/README.md
 
 ## Re-execute the instructor notebooks and the companion notebooks in place, to commit their refreshed outputs.
 execute: $(STAMP)
@@ -66,6 +66,11 @@ grade: $(STAMP)
 ## Regenerate examples/submissions/ from the release and tests/mutants.py (commit the result).
 examples: $(STAMP)
 	$(PY) examples/make_examples.py
+
+## Start a new assignment in source/NAME/, ready to edit: make new-assignment NAME=weight_decay [FUNCTION=l2_penalty]
+new-assignment: $(STAMP)
+	@test -n "$(NAME)" || { echo "usage: make new-assignment NAME=name [FUNCTION=name]" >&2; exit 2; }
+	$(PY) -m tools.new_assignment "$(NAME)" $(if $(FUNCTION),--function "$(FUNCTION)")
 
 ## Open JupyterLab on the student releases (release/) and the companion notebooks (notebooks/).
 lab: $(STAMP)

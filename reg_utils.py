@@ -1,4 +1,4 @@
-"""Helpers for the Regularization assignment: a 3-layer network in numpy.
+"""Course-wide helpers that every assignment imports: a 3-layer network in numpy, its data and plots.
 
 The network is LINEAR -> RELU -> LINEAR -> RELU -> LINEAR -> SIGMOID with
 layer sizes [2, 20, 3, 1]. Examples are columns everywhere: X has shape

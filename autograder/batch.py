@@ -25,7 +25,7 @@ import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from autograder import grading, sandbox
+from autograder import assignments, grading, sandbox
 
 ATTEMPTS = 2  # a task whose process died is tried once more
 PR_SET_PDEATHSIG = 1
@@ -60,7 +60,7 @@ def cores():
 def grade_task(assignment_name, task, timeout, unsafe=False):
     """Grade one submission; returns a Graded. Raises grading.GradingFailed, or sandbox.Unavailable."""
     start = time.perf_counter()
-    assignment = grading.load_assignment(assignment_name)
+    assignment = assignments.load(assignment_name)
     protections = sandbox.report(unsafe)  # checked once per process: refuses where no sandbox can start
     items, sandbox_peak = grading.grade_notebook(assignment, task.data, timeout, unsafe)
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -181,7 +181,7 @@ def _lost(error):
     return distributed is not None and isinstance(error, distributed.KilledWorker)
 
 
-def describe_failure(error):
+def failure_reason(error):
     """Why a task could not be graded, for the error message."""
     if isinstance(error, BrokenProcessPool) or type(error).__name__ == "KilledWorker":
         return f"the process grading it died in each of {ATTEMPTS} attempts"

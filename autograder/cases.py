@@ -1,7 +1,8 @@
 """What every assignment's hidden tests are made of: cases, the instructor solution's answers, the summary.
 
-An assignment's spec module (autograder.regularization, autograder.tuning)
-lists its cases and their checks; this module holds what they share.
+An assignment's source/<name>/hidden_tests.py declares ``HIDDEN``, a
+``HiddenTests``: its graded functions' labels and cases, each case with its
+check. This module holds what they share.
 """
 
 import copy
@@ -11,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-import public_tests
+import checking
 from autograder.gradcheck import random_problem
 from autograder.notebook import load_definitions
 
@@ -26,7 +27,7 @@ class Case:
     seed -- numpy's global generator is seeded with it right before the calls (None: not seeded)
     repeat -- number of calls in a row
     select -- index paths of the parts of each result to send back (empty: the whole result)
-    documented -- True for the case students have in testCases.py: only its messages show values
+    documented -- True for the case students have in public_tests.py: only its messages show values
     """
     label: str
     args: tuple
@@ -43,17 +44,16 @@ class Case:
         """
         if self.documented:
             return self.check(self, results)
-        with public_tests.hiding_values():
+        with checking.hiding_values():
             return self.check(self, results)
 
 
 class Reference:
     """The instructor solution of an assignment, read from its source notebook, and its answers to the cases."""
 
-    def __init__(self, source_notebook, cases):
-        """cases -- the spec's cases(name) function, giving the hidden cases of a graded function"""
+    def __init__(self, source_notebook):
         self.source_notebook = source_notebook
-        self.cases = cases
+        self._answers = {}  # id(case) -> (case, answer); the case is kept so that its id is not reused
 
     @functools.cache
     def definitions(self):
@@ -61,19 +61,15 @@ class Reference:
         return load_definitions(self.source_notebook)
 
     def expected(self, name, case):
-        """What the instructor solution returns for a case (its first call), computed once per case.
+        """What the instructor solution's function name returns for a case (its first call), computed once per case.
 
         Shared by every submission graded in this process: the checks only read it.
         """
-        index = next(i for i, known in enumerate(self.cases(name)) if known is case)
-        return self._expected(name, index)
-
-    @functools.cache
-    def _expected(self, name, index):
-        case = self.cases(name)[index]
-        if case.seed is not None:
-            np.random.seed(case.seed)
-        return self.definitions()[name](*copy.deepcopy(case.args))
+        if id(case) not in self._answers:
+            if case.seed is not None:
+                np.random.seed(case.seed)
+            self._answers[id(case)] = (case, self.definitions()[name](*copy.deepcopy(case.args)))
+        return self._answers[id(case)][1]
 
 
 def sample_problems():
@@ -92,3 +88,18 @@ def summarise(name, failures, total):
     """The messages of a function that failed some cases: the first failing case explains the mistake."""
     label, problems = failures[0]
     return [f"{name} fails {len(failures)} of {total} hidden tests. On {label}:", *problems]
+
+
+@dataclass(frozen=True)
+class HiddenTests:
+    """What an assignment's hidden_tests.py declares as HIDDEN (checked by autograder.assignments when loaded).
+
+    labels -- {graded function: short column title for score tables}, for every graded function of the notebook
+    cases -- cases(function) -> tuple of Case, the documented case first; the same objects at every call
+    timeout -- default seconds per graded function, wall-clock and CPU, for all its cases
+    summarise -- summarise(function, failures, total) -> the messages of a function that fails some cases
+    """
+    labels: dict
+    cases: Callable
+    timeout: float = 10.0
+    summarise: Callable = summarise

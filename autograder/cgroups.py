@@ -61,7 +61,7 @@ class Hierarchy:
     def __init__(self, version, folders):
         self.version, self.folders = version, folders
 
-    def describe(self):
+    def summary(self):
         return (f"cgroups v{self.version} "
                 f"({', '.join(sorted({str(folder) for folder in self.folders.values()}))})")
 

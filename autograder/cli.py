@@ -12,7 +12,8 @@ feedback/<student_id>/<assignment>/<notebook>.html and the scores into
 nbgrader's gradebook.db; then grades.csv for all. Submissions are graded
 --jobs at a time on this machine, or on a Dask cluster (autograder.batch);
 this process alone writes the results. The assignments (their
-solutions, hidden tests and release) come from this course kit.
+solutions, hidden tests and release) come from this course kit's source/
+(autograder.assignments).
 Student code runs only in sandboxes (autograder.sandbox): where none can be
 set up, `grade` refuses (exit 2) and says what is missing, unless
 --unsafe-no-sandbox is given. Exits 0 when every submission was graded,
@@ -34,7 +35,7 @@ from pathlib import Path
 import sqlalchemy
 import tqdm
 
-from autograder import batch, grading, report, sandbox
+from autograder import assignments, batch, grading, report, sandbox
 
 DB_VARIABLE = "AUTOGRADER_DB_URL"
 
@@ -68,7 +69,7 @@ def grade(args):
         raise grading.UsageError("--jobs must be at least 1")
     if args.timeout is not None and args.timeout <= 0:
         raise grading.UsageError("--timeout must be a positive number of seconds")
-    assignment = grading.load_assignment(args.assignment)
+    assignment = assignments.load(args.assignment)
     db_url = database_url(args)
     try:
         sandbox.report(args.unsafe_no_sandbox)
@@ -81,7 +82,7 @@ def grade(args):
         print("WARNING: --unsafe-no-sandbox: student code runs WITHOUT isolation. It can read the solutions and "
               "hidden tests and change the gradebook. Use this only for code you trust.", file=sys.stderr)
     if args.timeout is None:
-        args.timeout = assignment.spec.TIMEOUT
+        args.timeout = assignment.hidden.timeout
     todo = submissions(course, assignment.name, args.student)
     with exclusive(course):
         if db_url is None:
@@ -203,7 +204,7 @@ def run(args, course, assignment, todo, db_url):
         failed.append(student_id)
         bar.update()
         zero = [grading.Item(name, 0.0, assignment.points[name], [f"not graded: {reason}"])
-                for name in assignment.spec.GRADED_FUNCTIONS]
+                for name in assignment.functions]
         try:
             record(student_id, zero, reason)
             kept = "recorded as not graded, with 0 points, in results.json, the gradebook and grades.csv"
@@ -223,10 +224,10 @@ def run(args, course, assignment, todo, db_url):
             open_gradebook(db_url, course, assignment) as gradebook, bar:
         for task, result, error in pool.grade(assignment.name, tasks(), args.timeout):
             if error is not None:
-                give_up(task.student_id, batch.describe_failure(error))
+                give_up(task.student_id, batch.failure_reason(error))
                 continue
             received.append((time.time(), result))
-            description = sandbox.describe(result.protections)
+            description = sandbox.protections_text(result.protections)
             if description not in reports:
                 reports.add(description)
                 say(("Protections for student code" + (" (another worker)" if len(reports) > 1 else "")
@@ -242,7 +243,7 @@ def run(args, course, assignment, todo, db_url):
     if args.table:
         print()
         print(report.table({key: items for key, (items, _) in graded.items()},
-                           assignment.spec.GRADED_FUNCTIONS, assignment.spec.LABELS))
+                           assignment.functions, assignment.labels))
     return failed, received
 
 
@@ -250,12 +251,13 @@ def parser():
     main_parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     commands = main_parser.add_subparsers(dest="command", required=True)
     grade_parser = commands.add_parser("grade", help="grade the submissions of an assignment")
-    grade_parser.add_argument("assignment", help="assignment name, e.g. regularization")
+    grade_parser.add_argument("assignment", help="assignment name: a folder of source/ (there: "
+                                                 f"{', '.join(assignments.names())})")
     grade_parser.add_argument("--course-dir", type=Path, default=Path("."), help="default: the current directory")
     grade_parser.add_argument("--student", nargs="+", metavar="ID", help="grade only these students")
     grade_parser.add_argument("--timeout", type=float,
                               help="seconds of wall-clock and CPU time per graded function "
-                                   "(default: the assignment's, 10 for regularization)")
+                                   "(default: the timeout of the assignment's hidden tests)")
     grade_parser.add_argument("--db", metavar="URL",
                               help="nbgrader gradebook URL without a password, e.g. postgresql://user@host/gradebook "
                                    f"(default: ${DB_VARIABLE} if set, else sqlite:///COURSE_DIR/gradebook.db)")
@@ -285,7 +287,7 @@ def doctor():
         print(f"Student code cannot be isolated on this machine: {error}.\n`grade` refuses to grade here "
               "(unless given --unsafe-no-sandbox).")
         sys.exit(1)
-    print("Protections for student code on this machine:\n" + sandbox.describe(protections))
+    print("Protections for student code on this machine:\n" + sandbox.protections_text(protections))
     inside = sandbox.inspect()
     print(f"A sandbox seen from the inside: uid {inside['uid']}, pid {inside['pid']}, "
           f"{inside['processes']} process(es) visible, capabilities {inside['cap_eff']}, "
@@ -303,7 +305,7 @@ def main(argv=None):
                 print(f"error: {len(failed)} submission(s) could not be graded: {', '.join(sorted(failed))}",
                       file=sys.stderr)
                 sys.exit(1)
-    except grading.UsageError as error:
+    except (grading.UsageError, assignments.AssignmentError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     except PermissionError as error:  # the course directory, or a file in it, is not the grader's to use

@@ -11,10 +11,8 @@ results come back as plain data and are checked here, where student code
 cannot reach; every wait for the sandbox has a deadline.
 """
 
-import ast
 import base64
 import functools
-import importlib
 import json
 import os
 import select
@@ -22,15 +20,11 @@ import signal
 import stat
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import public_tests
-from autograder import sandbox, wire
+import checking
+from autograder import assignments, sandbox, wire
 from autograder.cells import MARKER
-from autograder.notebook import definitions, read_cells
 
-REPO = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = {"regularization": "autograder.regularization", "tuning": "autograder.tuning"}
 MAX_NOTEBOOK_BYTES = 8 * 2**20  # a real submission is well under 1 MB
 MAX_MESSAGE_BYTES = 24 * 2**20  # one line from the sandbox: a response of at most 16 MB, as JSON text
 START_SECONDS = 30  # for the sandbox to start, import the setup and read the notebook
@@ -62,52 +56,18 @@ class Outcome:
     mutated: bool = False
 
 
-@dataclass(frozen=True)
-class Assignment:
-    name: str
-    spec: object  # the module with NOTEBOOK, SOURCE_NOTEBOOK, GRADED_FUNCTIONS, cases(), summarise()
-    points: dict
-    setup: str
-    support: tuple  # files the release gives students, copied into each worker's folder
-
-    @property
-    def notebook(self):
-        return self.spec.NOTEBOOK
-
-
-@functools.cache
-def load_assignment(name):
-    """The assignment called name, with its points and setup read from the source notebook."""
-    if name not in ASSIGNMENTS:
-        raise UsageError(f"no assignment {name!r} in this course kit (there are: {', '.join(sorted(ASSIGNMENTS))})")
-    spec = importlib.import_module(ASSIGNMENTS[name])
-    cells = read_cells(spec.SOURCE_NOTEBOOK)
-    points = {}
-    for cell in cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade") and meta.get("grade_id", "").startswith("test_"):
-            points[meta["grade_id"].removeprefix("test_")] = float(meta["points"])
-    # The setup is what the locked cells define; not the graded cells, nor the test cells.
-    locked = [cell for cell in cells if not cell["source"].startswith(MARKER)
-              and not cell.get("metadata", {}).get("nbgrader", {}).get("grade")]
-    setup = ast.unparse(definitions(locked, spec.SOURCE_NOTEBOOK))
-    release = REPO / "release" / name
-    support = tuple(sorted(p for p in release.glob("*.py")))
-    return Assignment(name, spec, points, setup, support)
-
-
-def describe_error(name, error):
+def error_message(name, error):
     """A message for an exception raised by a student's function (error as sent by the worker)."""
     message = f"{name} raised {error.get('type', 'an error')}: {error.get('message', '')}"
     for line in error.get("trace", []):
         message += f"\n  at {line}"
-    return message + public_tests.error_hint(error.get("type", ""), error.get("message", ""))
+    return message + checking.error_hint(error.get("type", ""), error.get("message", ""))
 
 
 def judge(name, case, outcome):
     """The problems of one case's outcome (an empty list when it passes)."""
     if outcome.error is not None:
-        return [describe_error(name, outcome.error)]
+        return [error_message(name, outcome.error)]
     odd = wire.contains_unsupported(outcome.results)
     if odd is not None:
         return [f"{name} returned {odd!r}. Only plain values count: Python numbers, numpy numbers and arrays "
@@ -119,18 +79,18 @@ def judge(name, case, outcome):
         problems = [f"{name} returned something the hidden test on {case.label} could not check "
                     f"({detail}). Compare the type and shape of what it returns with the docstring."]
     if outcome.mutated:  # the likely cause of any wrong value too, so it comes first
-        problems = [public_tests.CHANGED_ARGUMENTS.format(function=name, what="the arrays it was given")] + problems
+        problems = [checking.CHANGED_ARGUMENTS.format(function=name, what="the arrays it was given")] + problems
     return problems
 
 
 def verdict(assignment, name, outcomes):
     """The Item of a graded function from its cases' outcomes (all or nothing)."""
-    cases = assignment.spec.cases(name)
+    cases = assignment.cases(name)
     failures = [(case.label, problems) for case, outcome in zip(cases, outcomes)
                 if (problems := judge(name, case, outcome))]
     points = assignment.points[name]
     if failures:
-        return Item(name, 0.0, points, assignment.spec.summarise(name, failures, len(cases)))
+        return Item(name, 0.0, points, assignment.hidden.summarise(name, failures, len(cases)))
     return Item(name, points, points, [f"{name} passes all {len(cases)} hidden tests."])
 
 
@@ -138,9 +98,8 @@ def verdict(assignment, name, outcomes):
 @functools.cache
 def _job_cases(assignment_name, name):
     """The inputs of a function's hidden cases, as the worker receives them (encoded once per process)."""
-    spec = load_assignment(assignment_name).spec
     return [{"args": wire.encode(case.args), "seed": case.seed, "repeat": case.repeat,
-             "select": [list(path) for path in case.select]} for case in spec.cases(name)]
+             "select": [list(path) for path in case.select]} for case in assignments.load(assignment_name).cases(name)]
 
 
 class Channel:
@@ -206,7 +165,7 @@ class Session:
             deadline = time.monotonic() + START_SECONDS
             self.channel.send({"setup": self.assignment.setup, "support": self.sandbox.support_dir(),
                                "notebook": base64.b64encode(self.data).decode(),
-                               "functions": list(self.assignment.spec.GRADED_FUNCTIONS)}, deadline)
+                               "functions": list(self.assignment.functions)}, deadline)
             try:
                 ready = self.channel.receive(deadline, "reading the notebook")
             except GradingFailed as error:  # nothing of the student's has run yet: say what the sandbox said
@@ -235,7 +194,7 @@ class Session:
                                 "run `python -m autograder doctor`")
 
     def _cells(self, cells):
-        functions = self.assignment.spec.GRADED_FUNCTIONS
+        functions = self.assignment.functions
         if type(cells) is not dict or set(cells) != set(functions) or not all(
                 type(info) is dict and type(info.get("copies")) is int and type(info.get("not_started")) is bool
                 for info in cells.values()):
@@ -271,7 +230,7 @@ class Session:
                    else f"exit status {ending.get('code')}")
             return None, (f"the process running {name} stopped before answering ({how}): the function, "
                           "or code it calls, ended the program or crashed it.")
-        return _parse_response(name, response, len(self.assignment.spec.cases(name)))
+        return _parse_response(name, response, len(self.assignment.cases(name)))
 
 
 def _parse_response(name, response, count):
@@ -284,7 +243,7 @@ def _parse_response(name, response, count):
             return None, data["problem"][:1000]
         if "load_error" in data:
             error = data["load_error"]
-            return None, describe_error(name, _error(error)) + \
+            return None, error_message(name, _error(error)) + \
                 "\n  (This happened while the cell's imports and definitions were run.)"
         calls = data["calls"]
         if type(calls) is not list or len(calls) != count:
@@ -355,7 +314,7 @@ def read_submission(assignment, course, student_id):
     finally:
         for descriptor in descriptors:
             os.close(descriptor)
-    return None, [Item(name, 0.0, assignment.points[name], [message]) for name in assignment.spec.GRADED_FUNCTIONS]
+    return None, [Item(name, 0.0, assignment.points[name], [message]) for name in assignment.functions]
 
 
 def grade_notebook(assignment, data, timeout, unsafe=False):
@@ -366,7 +325,7 @@ def grade_notebook(assignment, data, timeout, unsafe=False):
     peak_memory -- the sandbox's peak memory in bytes, or None where it is not measured
     Raises GradingFailed when the sandbox stops answering or cannot start.
     """
-    items = {name: Item(name, 0.0, assignment.points[name]) for name in assignment.spec.GRADED_FUNCTIONS}
+    items = {name: Item(name, 0.0, assignment.points[name]) for name in assignment.functions}
     with Session(assignment, data, unsafe) as session:
         if session.unreadable is not None:
             for item in items.values():

@@ -3,28 +3,18 @@
 The test cells of the source notebooks call ``hidden.test(name, function)``
 between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``; nbgrader
 removes those lines from the release and puts them back when it grades. The
-cases and checks are the autograder's (the spec module of the assignment that
-grades the function: autograder.regularization, autograder.tuning), but here
-the student's function runs in the same process as the checks, as nbgrader
-does it: `python -m autograder grade` runs it in a separate worker instead.
+cases and checks are those of the assignment that grades the function (its
+source/<assignment>/hidden_tests.py), but here the student's function runs in
+the same process as the checks, as nbgrader does it: `python -m autograder
+grade` runs it in a sandbox's worker instead.
 """
 
 import copy
-import importlib
 
 import numpy as np
 
-from autograder import grading
-from autograder.worker import describe, select, unchanged
-
-
-def spec_of(name):
-    """The spec module of the assignment whose graded functions include name."""
-    for module in grading.ASSIGNMENTS.values():
-        spec = importlib.import_module(module)
-        if name in spec.GRADED_FUNCTIONS:
-            return spec
-    raise ValueError(f"no assignment of this course kit grades a function called {name!r}")
+from autograder import assignments, grading
+from autograder.worker import error_data, select, unchanged
 
 
 def run(name, function):
@@ -33,9 +23,9 @@ def run(name, function):
     Returns:
     problems -- list of messages, empty when every case passes
     """
-    spec = spec_of(name)
+    assignment = assignments.grading(name)
     outcomes = []
-    for case in spec.cases(name):
+    for case in assignment.cases(name):
         args = copy.deepcopy(case.args)
         if case.seed is not None:
             np.random.seed(case.seed)
@@ -43,12 +33,11 @@ def run(name, function):
             with np.errstate(all="ignore"):  # a wrong function's overflows are reported as wrong values
                 results = [function(*args) for _ in range(case.repeat)]
         except Exception as error:
-            outcomes.append(grading.Outcome(error=describe(error, function.__code__.co_filename)))
+            outcomes.append(grading.Outcome(error=error_data(error, function.__code__.co_filename)))
             continue
         if case.select:
             results = [select(result, case.select) for result in results]
         outcomes.append(grading.Outcome(results=results, mutated=not unchanged(case.args, args)))
-    assignment = grading.load_assignment(spec.NAME)
     item = grading.verdict(assignment, name, outcomes)
     return [] if item.score == item.max_score else item.messages
 

@@ -8,6 +8,7 @@ prints, IPython magics) and executes what is left in a fresh namespace.
 
 import ast
 import json
+import sys
 from pathlib import Path
 
 from IPython.core.inputtransformer2 import TransformerManager
@@ -57,12 +58,26 @@ def definitions(cells, origin="notebook"):
 def load_definitions(path):
     """Execute a notebook's imports and function definitions and return them.
 
+    The notebook's own modules (the files beside it that are not links to course-wide ones, e.g. its
+    public_tests.py) are importable under their plain names while the definitions run, and only then:
+    two assignments' public_tests.py never meet in sys.modules.
+
     Arguments:
-    path -- path of an .ipynb file; its imports must be importable from the caller's sys.path
+    path -- path of an .ipynb file; its other imports must be importable from the caller's sys.path
 
     Returns:
     namespace -- dict mapping each defined or imported name to its object
     """
+    folder = str(Path(path).parent)
+    own = [p.stem for p in Path(folder).glob("*.py") if not p.is_symlink()]
+    saved = {name: sys.modules.pop(name) for name in own if name in sys.modules}
     namespace = {"__name__": Path(path).stem}
-    exec(compile(definitions(read_cells(path), path), str(path), "exec"), namespace)
+    sys.path.insert(0, folder)
+    try:
+        exec(compile(definitions(read_cells(path), path), str(path), "exec"), namespace)
+    finally:
+        sys.path.remove(folder)
+        for name in own:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved)
     return namespace

@@ -171,7 +171,7 @@ class GradebookWriter:
             return
         except MissingEntry:
             self.gradebook.update_or_create_assignment(self.assignment.name)
-        notebook = nbformat.read(self.assignment.spec.SOURCE_NOTEBOOK, as_version=4)
+        notebook = nbformat.read(self.assignment.source_notebook, as_version=4)
         resources = {"nbgrader": {"notebook": self.notebook_id, "assignment": self.assignment.name,
                                   "db_url": self.db_url}}
         notebook, resources = ComputeChecksums().preprocess(notebook, resources)

@@ -8,7 +8,7 @@ in new mount, PID, network, IPC and UTS namespaces, with no capabilities and
 - read-only: the shared libraries (/usr/lib/<multiarch> or /usr/lib64), the Python installation
   and the virtual environment, the three grader modules the worker runs
   (worker.py, cells.py, wire.py: no hidden test, no solution) and the
-  assignment's helper files from its release;
+  assignment's helper files (what its release gives students);
 - private and size-capped: /tmp (the worker's folder) and /dev/shm, gone
   with the sandbox; its own /proc, showing only the sandbox's processes;
 - nothing else: no /etc, no home folders, no course directory, no gradebook,
@@ -289,7 +289,7 @@ def limits_report():
     if hierarchy is None:
         return (f"fallback: rlimits per process only ({error}): a submission's processes together are not "
                 "limited in memory (each process may map 1 GiB more than the worker), and they may use every core")
-    return f"active: {hierarchy.describe()} + rlimits"
+    return f"active: {hierarchy.summary()} + rlimits"
 
 
 def check():
@@ -349,7 +349,7 @@ def report(unsafe=False):
             "limits": limits_report()}
 
 
-def describe(protections):
+def protections_text(protections):
     """The report as lines of text, one per protection."""
     return "\n".join(f"  {'[on] ' if status.startswith('active') else '[off]'} {PROTECTIONS[name]}\n"
                      f"        {status}" for name, status in protections.items())

@@ -79,7 +79,7 @@ def select(result, paths):
     return selected
 
 
-def describe(error, filename=STUDENT_FILE):
+def error_data(error, filename=STUDENT_FILE):
     """An exception as plain data, with the traceback lines of the code compiled from filename."""
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == filename]
     try:
@@ -153,7 +153,7 @@ def _run_job(source, name, namespace, cases, wire):
     try:
         exec(compile(code, STUDENT_FILE, "exec"), namespace)
     except BaseException as error:  # the cell's imports failed, or a default argument raised
-        return {"load_error": describe(error)}
+        return {"load_error": error_data(error)}
     function = namespace.get(name)
     if not callable(function):
         return {"load_error": {"type": "NameError", "message": f"{name} is not defined", "trace": []}}
@@ -173,7 +173,7 @@ def _run_job(source, name, namespace, cases, wire):
         except BaseException as error:  # SystemExit and KeyboardInterrupt from student code too
             if os.getpid() != me:  # a process the student's code forked: only the child answers
                 os._exit(0)
-            calls.append({"error": describe(error)})
+            calls.append({"error": error_data(error)})
             continue
         if os.getpid() != me:
             os._exit(0)

@@ -1,5 +1,8 @@
-"""Shared fixtures: paths, the instructor solutions read from the notebook."""
+"""Shared fixtures and helpers: paths, the assignments, the instructor solutions, a course directory to grade."""
 
+import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,16 +14,53 @@ matplotlib.use("Agg")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import nbformat  # noqa: E402
+
+from autograder import assignments  # noqa: E402
 from autograder.notebook import load_definitions  # noqa: E402
 
-SOURCE_NOTEBOOK = REPO / "source" / "regularization" / "Regularization.ipynb"
 REFERENCE_DATA = REPO.parent / "shared" / "reference" / "data.mat"
-GRADED_FUNCTIONS = (
-    "compute_cost_with_regularization",
-    "backward_propagation_with_regularization",
-    "forward_propagation_with_dropout",
-    "backward_propagation_with_dropout",
-)
+ASSIGNMENTS = assignments.names()
+# Regularization, the course's first assignment, for the tests specific to it.
+REGULARIZATION = assignments.load("regularization")
+SOURCE_NOTEBOOK = REGULARIZATION.source_notebook
+GRADED_FUNCTIONS = REGULARIZATION.functions
+
+
+def course_copy(tmp_path):
+    """A copy of the course directory without its release, venv and history."""
+    course = tmp_path / "course"
+    shutil.copytree(REPO, course, symlinks=True, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "release", "build", "gradebook.db", "submitted", "autograded", "feedback", "__pycache__"))
+    return course
+
+
+def release_notebook(assignment):
+    """The student release's notebook of an assignment (an autograder.assignments.Assignment)."""
+    return REPO / "release" / assignment.name / assignment.notebook
+
+
+def grade(course, assignment_name, *args):
+    """`python -m autograder grade` on a course directory, quietly; the finished process."""
+    return subprocess.run([sys.executable, "-m", "autograder", "grade", assignment_name, "--course-dir", str(course),
+                           "--quiet", *args], cwd=REPO, capture_output=True, text=True)
+
+
+def submit(course, student, assignment, notebook):
+    """Place a notebook as nbgrader's collect does: submitted/<student>/<assignment>/<notebook>."""
+    folder = course / "submitted" / student / assignment.name
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / assignment.notebook)
+
+
+def results(course, student, assignment_name):
+    """The results.json that grading wrote for a student."""
+    return json.loads((course / "autograded" / student / assignment_name / "results.json").read_text())
+
+
+def items(course, student, assignment_name):
+    """{function: item} of a student's results.json."""
+    return {item["name"]: item for item in results(course, student, assignment_name)["items"]}
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +86,32 @@ def printed(notebook, beginning):
     """The text printed by the one code cell of an executed notebook whose source starts with beginning."""
     [cell] = [cell for cell in notebook.cells if cell.cell_type == "code" and cell.source.startswith(beginning)]
     return "".join(output.get("text", "") for output in cell.outputs if output.output_type == "stream")
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory):
+    """graded_class(name): a course directory in which one `grade` run graded, for that assignment, the instructor
+    solution ("solution"), the release as downloaded ("release"), one submission per mutant ("mutant-NN") and one
+    per correct variant ("correct-NN") of its mutants.py."""
+    from tools.variants import submission
+
+    courses = {}
+
+    def course_of(name):
+        if name not in courses:
+            assignment = assignments.load(name)
+            variants = assignments.module(name, "mutants")
+            release = release_notebook(assignment)
+            course = tmp_path_factory.mktemp(f"class-{name}")
+            submit(course, "solution", assignment, submission(release, assignment.source_notebook))
+            submit(course, "release", assignment, submission(release, assignment.source_notebook, filled=False))
+            for kind, corpus in (("mutant", variants.MUTANTS), ("correct", variants.CORRECT)):
+                for number, variant in enumerate(corpus):
+                    submit(course, f"{kind}-{number:02d}", assignment,
+                           submission(release, assignment.source_notebook, [variant]))
+            result = grade(course, name)
+            assert result.returncode == 0, result.stderr
+            courses[name] = course
+        return courses[name]
+
+    return course_of

@@ -10,24 +10,24 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 
 import dask
 import nbformat
 import pytest
 from distributed import LocalCluster
 
-from autograder import batch
-from conftest import REPO, SOURCE_NOTEBOOK
-from mutants import CORRECT, MUTANTS, submission
+from autograder import assignments, batch
+import conftest
+from conftest import REGULARIZATION, SOURCE_NOTEBOOK, release_notebook
+from tools.variants import submission
 
-RELEASE_NOTEBOOK = REPO / "release" / "regularization" / "Regularization.ipynb"
+RELEASE_NOTEBOOK = release_notebook(REGULARIZATION)
+MUTANTS = assignments.module("regularization", "mutants").MUTANTS
+CORRECT = assignments.module("regularization", "mutants").CORRECT
 
 
 def grade(course, *args):
-    return subprocess.run([sys.executable, "-m", "autograder", "grade", "regularization", "--course-dir",
-                           str(course), "--quiet", *args], cwd=REPO, capture_output=True, text=True)
+    return conftest.grade(course, "regularization", *args)
 
 
 def outcome(course):
@@ -138,7 +138,7 @@ def test_a_task_whose_process_dies_is_retried_then_reported(where, tmp_path, mon
         assert error is None and result.student_id == student
     result, error = outcomes["doomed"]
     assert result is None
-    assert batch.describe_failure(error) == "the process grading it died in each of 2 attempts"
+    assert batch.failure_reason(error) == "the process grading it died in each of 2 attempts"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -13,8 +13,10 @@ import operator
 import numpy as np
 import pytest
 
-from autograder import hidden, regularization
+from autograder import assignments, hidden
 from reg_utils import relu, sigmoid
+
+regularization = assignments.module("regularization", "hidden_tests")
 
 NAME = "forward_propagation_with_dropout"
 

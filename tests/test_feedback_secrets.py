@@ -5,25 +5,38 @@ expected value in its message, a wrong function plus a table of the values read
 back would score full marks. Each function here runs in this process and its
 results are checked by Case.problems, as the grader's judge() does: a hidden
 case's message says what is wrong and the likely cause; only the documented
-case (the one in testCases.py) shows expected and found values.
+case (the one in public_tests.py) shows expected and found values.
 """
 
 import copy
 import functools
 import math
 import re
+import types
 
 import numpy as np
 import pytest
 
-import public_tests
-import testCases
-from autograder import regularization, tuning
+import checking
+from autograder import assignments
 from autograder.worker import select
-from mutants import MUTANTS, TUNING_MUTANTS, apply
+from tools.variants import apply
 
-SPECS = (regularization, tuning)
-VARIANTS = [(regularization, variant) for variant in MUTANTS] + [(tuning, variant) for variant in TUNING_MUTANTS]
+
+def spec_of(name):
+    """An assignment's hidden tests, with its solution and the notebook they are read from."""
+    hidden_tests, assignment = assignments.module(name, "hidden_tests"), assignments.load(name)
+    return types.SimpleNamespace(SOURCE_NOTEBOOK=assignment.source_notebook, GRADED_FUNCTIONS=assignment.functions,
+                                 cases=assignment.cases, summarise=assignment.hidden.summarise,
+                                 reference=hidden_tests.reference, expected=hidden_tests.expected)
+
+
+SPECS = tuple(spec_of(name) for name in assignments.names())
+regularization, tuning = spec_of("regularization"), spec_of("tuning")
+public_tests = assignments.module("regularization", "public_tests")
+MUTANTS = assignments.module("regularization", "mutants").MUTANTS
+VARIANTS = [(spec_of(name), variant) for name in assignments.names()
+            for variant in assignments.module(name, "mutants").MUTANTS]
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 DIGITS = 4  # a number shown with this many significant digits or more counts as shown
 COST = "compute_cost_with_regularization"
@@ -108,7 +121,7 @@ def leaves(value):
 def shows(problems, expected):
     """True when the messages show some of the expected values (some with integer values only, like a split's)."""
     text = "\n".join(problems)
-    return bool(shown_values(text, numbers(expected))) or any(public_tests._show(array) in text
+    return bool(shown_values(text, numbers(expected))) or any(checking.show(array) in text
                                                               for array in leaves(expected) if array.size > 1)
 
 
@@ -159,20 +172,20 @@ def test_only_the_first_case_of_each_function_is_documented():
 
 def test_hiding_values_lasts_for_its_block_only():
     with pytest.raises(ZeroDivisionError):
-        with public_tests.hiding_values():
-            assert not public_tests.reveal_values.get()
-            with public_tests.hiding_values():
+        with checking.hiding_values():
+            assert not checking.reveal_values.get()
+            with checking.hiding_values():
                 pass
-            assert not public_tests.reveal_values.get()
+            assert not checking.reveal_values.get()
             1 / 0
-    assert public_tests.reveal_values.get()
+    assert checking.reveal_values.get()
 
 
 def test_the_visible_test_still_shows_expected_and_found_values():
     no_l2 = apply(MUTANTS[0], regularization.SOURCE_NOTEBOOK, regularization.reference())
     with pytest.raises(public_tests.TestFailure) as failure:
         public_tests.compute_cost_with_regularization_test(no_l2)
-    expected = testCases.expected_outputs[COST]["cost"]
+    expected = public_tests.EXPECTED[COST]["cost"]
     assert f"expected: {float(expected)!r}" in str(failure.value) and "found:    " in str(failure.value)
 
 
@@ -184,14 +197,14 @@ def attack(shown, resubmissions=3):
     """Whether a cost function with no L2 term, plus a table of numbers read from the feedback, passes
     every case within the resubmissions.
 
-    The student knows the documented answer from testCases.py. After each submission they read the
+    The student knows the documented answer from public_tests.py. After each submission they read the
     grader's messages (the first failing case's problems, under its label), take every number in them,
     longest first, as candidate answers for that case's m and lambd, and try the next candidate each time.
     """
     cases = regularization.cases(COST)
     assert MUTANTS[0].function == COST and MUTANTS[0].mistake == "no L2 term"
     honest = apply(MUTANTS[0], regularization.SOURCE_NOTEBOOK, regularization.reference())
-    table = {(5, 0.1): [float(testCases.expected_outputs[COST]["cost"])]}
+    table = {(5, 0.1): [float(public_tests.EXPECTED[COST]["cost"])]}
     attempt = {}
 
     def submitted(A3, Y, parameters, lambd):
@@ -251,7 +264,7 @@ def test_split_dataset_hidden_cases_show_no_column_nor_label():
 def test_split_dataset_labels_of_a_hidden_case_are_not_shown():
     case = tuning.cases("split_dataset")[1]
     X, Y, dev_fraction, seed = case.args
-    wanted = public_tests.named("split_dataset", tuning.expected("split_dataset", case))
+    wanted = assignments.module("tuning", "public_tests").named("split_dataset", tuning.expected("split_dataset", case))
     unshuffled_labels = (wanted["X_train"], Y[:, :wanted["X_train"].shape[1]], wanted["X_dev"],
                          Y[:, wanted["X_train"].shape[1]:])
     [problem] = case.problems([unshuffled_labels, unshuffled_labels])

@@ -28,10 +28,10 @@ import nbformat
 import pytest
 
 from autograder import cgroups, sandbox
-from conftest import GRADED_FUNCTIONS, REPO, SOURCE_NOTEBOOK
-from mutants import Variant, submission
+from conftest import GRADED_FUNCTIONS, REGULARIZATION, REPO, SOURCE_NOTEBOOK, release_notebook, submit
+from tools.variants import Variant, submission
 
-RELEASE_NOTEBOOK = REPO / "release" / "regularization" / "Regularization.ipynb"
+RELEASE_NOTEBOOK = release_notebook(REGULARIZATION)
 FIRST = GRADED_FUNCTIONS[0]
 SIGNATURE = f"def {FIRST}(A3, Y, parameters, lambd):\n"
 RIGHT = ("    m = Y.shape[1]\n"
@@ -103,19 +103,19 @@ ATTACKS = [
     ("kit-from-sys-modules", *held(
         "roots = {os.path.dirname(os.path.dirname(m.__file__)) for m in list(sys.modules.values())\n"
         "         if isinstance(getattr(m, '__file__', None), str)}\n"
-        "assert any(os.path.exists(os.path.join(r, 'autograder', 'regularization.py'))\n"
+        "assert any(os.path.exists(os.path.join(r, 'source', 'regularization', 'hidden_tests.py'))\n"
         "           or os.path.exists(os.path.join(r, 'source')) for r in roots)")),
     ("list-kit", *held("assert os.listdir('{repo}')")),
     ("find-kit-anywhere", *held(
         "found = []\nfor top, folders, files in os.walk('/'):\n"
         "    if top.startswith(('/proc', '/dev', '/usr')):\n        folders[:] = []\n"
         "    found += [os.path.join(top, f) for f in files + folders\n"
-        "              if f in ('regularization.py', 'Regularization.ipynb', '.git')]\n"
+        "              if f in ('hidden_tests.py', 'Regularization.ipynb', '.git')]\n"
         "assert found")),
     ("read-build", *held("open('{repo}/build/Regularization.ipynb').read()")),
-    ("read-hidden-tests", *held("open('{repo}/autograder/regularization.py').read()")),
+    ("read-hidden-tests", *held("open('{repo}/source/regularization/hidden_tests.py').read()")),
     ("read-source", *held("open('{repo}/source/regularization/Regularization.ipynb').read()")),
-    ("other-kit-copy", *held("open('{elsewhere}/kit-copy/autograder/regularization.py').read()")),
+    ("other-kit-copy", *held("open('{elsewhere}/kit-copy/source/regularization/hidden_tests.py').read()")),
     ("other-course", *held("assert os.listdir('{elsewhere}/other-course')")),
     ("read-others", *held("open('{course}/submitted/normal/regularization/Regularization.ipynb').read()")),
     ("etc-shadow", *held("open('/etc/shadow').read()")),
@@ -205,10 +205,8 @@ def edit_first_cell(notebook, cell):
 
 
 def submit_notebook(course, student, notebook):
-    folder = course / "submitted" / student / "regularization"
-    folder.mkdir(parents=True)
-    nbformat.write(notebook, folder / "Regularization.ipynb")
-    return folder
+    submit(course, student, REGULARIZATION, notebook)
+    return course / "submitted" / student / "regularization"
 
 
 def submit_bytes(course, student, data):
@@ -326,8 +324,9 @@ def hostile_class(request, tmp_path_factory, server):
         course = Path(tempfile.mkdtemp(prefix="hostile-as-user-"))
         request.addfinalizer(lambda: shutil.rmtree(course, ignore_errors=True))
     elsewhere = tmp_path_factory.mktemp("elsewhere")
-    (elsewhere / "kit-copy" / "autograder").mkdir(parents=True)
-    (elsewhere / "kit-copy" / "autograder" / "regularization.py").write_text("# a copy of the hidden tests\n")
+    kit_copy = elsewhere / "kit-copy" / "source" / "regularization"
+    kit_copy.mkdir(parents=True)
+    (kit_copy / "hidden_tests.py").write_text("# a copy of the hidden tests\n")
     (elsewhere / "other-course").mkdir()
     (elsewhere / "other-course" / "gradebook.db").write_text("another course\n")
     honest(course)

@@ -12,8 +12,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import regularization, tuning
-from conftest import SOURCE_NOTEBOOK, assert_outputs_are_clean, printed
+from autograder import assignments
+from conftest import ASSIGNMENTS, SOURCE_NOTEBOOK, assert_outputs_are_clean, printed
 
 START = re.compile(r"^\s*### START CODE HERE ###( \(approx\. \d+ lines?\))?$")
 END = re.compile(r"^\s*### END CODE HERE ###$")
@@ -24,10 +24,11 @@ def notebook():
     return nbformat.read(SOURCE_NOTEBOOK, as_version=4)
 
 
-@pytest.fixture(scope="module", params=[regularization, tuning], ids=lambda spec: spec.NAME)
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
 def assignment(request):
-    """(the spec module, the source notebook) of each assignment."""
-    return request.param, nbformat.read(request.param.SOURCE_NOTEBOOK, as_version=4)
+    """(the assignment, its source notebook) for each assignment."""
+    loaded = assignments.load(request.param)
+    return loaded, nbformat.read(loaded.source_notebook, as_version=4)
 
 
 def graded_cells(notebook):
@@ -39,7 +40,7 @@ def graded_cells(notebook):
 def test_each_graded_function_has_its_cell_a_test_cell_and_expected_output(assignment):
     spec, notebook = assignment
     cells = graded_cells(notebook)
-    assert list(cells) == list(spec.GRADED_FUNCTIONS)
+    assert list(cells) == list(spec.functions)
     for name, index in cells.items():
         tree = ast.parse(notebook.cells[index].source)
         assert [node.name for node in tree.body if isinstance(node, ast.FunctionDef)] == [name]

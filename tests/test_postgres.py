@@ -9,12 +9,14 @@ import nbformat
 import pytest
 import sqlalchemy
 
-from conftest import REPO, SOURCE_NOTEBOOK
-from mutants import MUTANTS, submission
+from autograder import assignments
+from conftest import REGULARIZATION, REPO, SOURCE_NOTEBOOK, release_notebook
 from tools.release import run_nbgrader
+from tools.variants import submission
 
 URL = os.environ.get("GRADER_TEST_POSTGRES_URL")
-RELEASE_NOTEBOOK = REPO / "release" / "regularization" / "Regularization.ipynb"
+RELEASE_NOTEBOOK = release_notebook(REGULARIZATION)
+MUTANTS = assignments.module("regularization", "mutants").MUTANTS
 
 needs_server = pytest.mark.skipif(not URL, reason="no PostgreSQL server: .ci/run starts one with .ci/postgres "
                                                 "and sets GRADER_TEST_POSTGRES_URL")

@@ -1,73 +1,20 @@
-"""The visible tests (public_tests.py) and the hidden tests (autograder.hidden) test the right things.
+"""Regularization's visible tests (source/regularization/public_tests.py): what is specific to them.
 
-Solutions pass; the release's stubs fail; every mutant fails, with its likely
-cause named by the visible test; every correct variant passes.
+test_assignments.py runs the checks every assignment gets (solutions pass, stubs
+fail, mutants caught with their causes, correct variants pass).
 """
 
 import re
 
 import pytest
 
-import public_tests
-from autograder import hidden
-from autograder.notebook import load_definitions
-from conftest import GRADED_FUNCTIONS, REPO, SOURCE_NOTEBOOK
-from mutants import CORRECT, MUTANTS, apply
+from autograder import assignments, hidden
 
-RELEASE_NOTEBOOK = REPO / "release" / "regularization" / "Regularization.ipynb"
+public_tests = assignments.module("regularization", "public_tests")
 
 
 def visible_test(name):
     return getattr(public_tests, f"{name}_test")
-
-
-@pytest.fixture(scope="module")
-def stubs():
-    return load_definitions(RELEASE_NOTEBOOK)
-
-
-@pytest.mark.parametrize("name", GRADED_FUNCTIONS)
-def test_solution_passes_visible_and_hidden_tests(name, solution, capsys):
-    visible_test(name)(solution[name])
-    assert capsys.readouterr().out.endswith("All tests passed.\n")
-    assert hidden.run(name, solution[name]) == []
-
-
-@pytest.mark.parametrize("name", GRADED_FUNCTIONS)
-def test_stub_fails_with_a_message_about_none(name, stubs):
-    with pytest.raises(public_tests.TestFailure) as failure:
-        visible_test(name)(stubs[name])
-    message = str(failure.value)
-    assert message.startswith(name) and "still None" in message
-    assert "replace each `None` between START CODE HERE and END CODE HERE" in message
-    assert hidden.run(name, stubs[name])
-
-
-@pytest.mark.parametrize("variant", MUTANTS, ids=lambda v: v.label)
-def test_mutant_fails_and_its_likely_cause_is_named(variant, solution):
-    mutant = apply(variant, SOURCE_NOTEBOOK, solution)
-    if variant.visible:
-        with pytest.raises(public_tests.TestFailure) as failure:
-            visible_test(variant.function)(mutant)
-        message = str(failure.value)
-        assert message.startswith(variant.function)
-        if variant.cause:
-            assert variant.cause in message, message
-        if "has wrong values" in message:
-            assert re.search(r"expected: .+\n\s+found: ", message, re.DOTALL), message
-    problems = hidden.run(variant.function, mutant)
-    assert problems and problems[0].startswith(f"{variant.function} fails ")
-    if variant.cause:
-        assert variant.cause in "\n".join(problems)
-
-
-@pytest.mark.parametrize("variant", CORRECT, ids=lambda v: v.label)
-def test_correct_variant_passes(variant, solution, capsys):
-    function = apply(variant, SOURCE_NOTEBOOK, solution)
-    if variant.visible:
-        visible_test(variant.function)(function)
-        assert capsys.readouterr().out.endswith("All tests passed.\n")
-    assert hidden.run(variant.function, function) == []
 
 
 def test_wrong_types_and_shapes_are_named(solution):

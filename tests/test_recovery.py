@@ -12,10 +12,12 @@ import time
 import nbformat
 import pytest
 
-from conftest import REPO, SOURCE_NOTEBOOK
-from mutants import MUTANTS, submission
+from autograder import assignments
+from conftest import REGULARIZATION, REPO, SOURCE_NOTEBOOK, release_notebook
+from tools.variants import submission
 
-RELEASE_NOTEBOOK = REPO / "release" / "regularization" / "Regularization.ipynb"
+RELEASE_NOTEBOOK = release_notebook(REGULARIZATION)
+MUTANTS = assignments.module("regularization", "mutants").MUTANTS
 STUDENTS = 16
 
 

@@ -1,36 +1,30 @@
-"""The Tuning assignment: its solutions, stubs, visible and hidden tests, and a class graded through the command line.
+"""The Tuning assignment: what is specific to it (its gradients, splits, hidden cases, notebook and release).
 
-(The notebook's structure and clean outputs, and the release's, are checked for
-both assignments by test_notebook.py and test_release.py; nbval executes it.)
+(test_assignments.py runs what every assignment gets: solutions pass, stubs fail,
+mutants caught, variants accepted, a graded class; test_notebook.py and
+test_release.py check the notebook's structure and the release; nbval executes it.)
 """
 
-import ast
-import json
 import re
 import shutil
-import subprocess
-import sys
 
 import nbformat
 import numpy as np
 import pytest
 
-import public_tests
-import testCases
-from autograder import hidden, tuning
+from autograder import assignments
 from autograder.gradcheck import random_problem, relative_error
 from autograder.notebook import load_definitions
-from autograder.worker import unchanged
-from conftest import REPO, printed
-from mutants import TUNING_CORRECT, TUNING_MUTANTS, apply, submission
+from conftest import REPO, printed, release_notebook
 from reg_utils import forward_propagation
 from tools import execute as execute_tool
 
-SOURCE_NOTEBOOK = tuning.SOURCE_NOTEBOOK
-RELEASE_NOTEBOOK = REPO / "release" / "tuning" / "Tuning.ipynb"
-GRADED_FUNCTIONS = tuning.GRADED_FUNCTIONS
-POINTS = dict.fromkeys(GRADED_FUNCTIONS, 2)
-NOT_DONE = "is not done yet: the lines between START CODE HERE and END CODE HERE are still `None`."
+TUNING = assignments.load("tuning")
+SOURCE_NOTEBOOK = TUNING.source_notebook
+RELEASE_NOTEBOOK = release_notebook(TUNING)
+GRADED_FUNCTIONS = TUNING.functions
+tuning = assignments.module("tuning", "hidden_tests")
+public_tests = assignments.module("tuning", "public_tests")
 
 
 @pytest.fixture(scope="module")
@@ -48,58 +42,7 @@ def visible_test(name):
 
 
 # ---------------------------------------------------------------------------
-# Solutions and stubs, in this process
-# ---------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name", GRADED_FUNCTIONS)
-def test_solution_passes_visible_and_hidden_tests(name, solution, capsys):
-    visible_test(name)(solution[name])
-    assert capsys.readouterr().out.endswith("All tests passed.\n")
-    assert hidden.run(name, solution[name]) == []
-
-
-@pytest.mark.parametrize("name", GRADED_FUNCTIONS)
-def test_stub_fails_with_a_message_about_none(name, stubs):
-    with pytest.raises(public_tests.TestFailure) as failure:
-        visible_test(name)(stubs[name])
-    message = str(failure.value)
-    assert message.startswith(name) and "still None" in message
-    assert "replace each `None` between START CODE HERE and END CODE HERE" in message
-    problems = hidden.run(name, stubs[name])
-    assert problems[0].startswith(f"{name} fails {len(tuning.cases(name))} of {len(tuning.cases(name))} hidden")
-
-
-@pytest.mark.parametrize("variant", TUNING_MUTANTS, ids=lambda v: v.label)
-def test_mutant_fails_and_its_likely_cause_is_named(variant, solution):
-    mutant = apply(variant, SOURCE_NOTEBOOK, solution)
-    if variant.visible:
-        with pytest.raises(public_tests.TestFailure) as failure:
-            visible_test(variant.function)(mutant)
-        message = str(failure.value)
-        assert message.startswith(variant.function)
-        if variant.cause:
-            assert variant.cause in message, message
-    problems = hidden.run(variant.function, mutant)
-    assert problems and problems[0].startswith(f"{variant.function} fails ")
-    if variant.cause:
-        assert variant.cause in "\n".join(problems)
-
-
-@pytest.mark.parametrize("variant", [v for v in TUNING_CORRECT if v.visible], ids=lambda v: v.label)
-def test_correct_variant_passes_the_visible_test(variant, solution, capsys):
-    visible_test(variant.function)(apply(variant, SOURCE_NOTEBOOK, solution))
-    assert capsys.readouterr().out.endswith("All tests passed.\n")
-
-
-def test_the_corpora_cover_every_function():
-    assert len(TUNING_MUTANTS) >= 15 and len(TUNING_CORRECT) >= 5
-    assert {v.function for v in TUNING_MUTANTS} == set(GRADED_FUNCTIONS)
-    assert {v.function for v in TUNING_CORRECT} == set(GRADED_FUNCTIONS)
-    assert all(variant.mistake and variant.cause for variant in TUNING_MUTANTS)
-
-
-# ---------------------------------------------------------------------------
-# The reference solution and the hidden cases
+# The solutions and the hidden cases
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -145,19 +88,19 @@ def test_split_is_a_reproducible_partition_and_leaves_the_global_generator_alone
 
 
 def test_hidden_cases_are_what_their_labels_say():
-    for case in tuning.cases("backward_propagation_with_l1"):
+    for case in TUNING.cases("backward_propagation_with_l1"):
         weights = np.concatenate([case.args[2][i].ravel() for i in (2, 6, 10)])
         if "exactly 0" in case.label:
             assert np.sum(weights == 0) >= 3
         elif case.check is not tuning._check_backward:  # gradient-checked: away from the kink
             assert np.abs(weights).min() >= tuning.WEIGHT_MARGIN
-    for case in tuning.cases("split_dataset"):
+    for case in TUNING.cases("split_dataset"):
         X, Y, dev_fraction, _ = case.args
         m = X.shape[1]
         assert len({tuple(column) for column in X.T}) == m  # every example can be told apart
         assert abs(dev_fraction * m % 1 - 0.5) > 0.05  # never a tie for round()
         assert case.repeat == 2
-    expected = {case.label: tuning.expected("choose_lambda", case) for case in tuning.cases("choose_lambda")}
+    expected = {case.label: tuning.expected("choose_lambda", case) for case in TUNING.cases("choose_lambda")}
     for label, (best_lambd, train_accuracies, dev_accuracies) in expected.items():
         ties = np.flatnonzero(np.array(dev_accuracies) == max(dev_accuracies))
         if "three tie" in label:
@@ -165,44 +108,11 @@ def test_hidden_cases_are_what_their_labels_say():
         if label == "the documented case":
             assert len(ties) == 2 and np.argmax(train_accuracies) != ties[-1]
     costs = {case.label: tuning.expected("model_with_early_stopping", case)[2]
-             for case in tuning.cases("model_with_early_stopping")}
+             for case in TUNING.cases("model_with_early_stopping")}
     documented = costs["the documented case"]
     assert 0 < int(np.argmin(documented)) < len(documented) - 1  # the last parameters are not the best
     same = next(values for label, values in costs.items() if "learning_rate = 0," in label)
     assert len(set(same)) == 1
-
-
-def test_builders_do_not_touch_the_global_generator_and_repeat_themselves():
-    builders = [getattr(testCases, f"{name}_test_case") for name in GRADED_FUNCTIONS]
-    np.random.seed(123)
-    state = np.random.get_state()[1].copy()
-    first = [builder() for builder in builders]
-    np.random.rand(7)
-    second = [builder() for builder in reversed(builders)][::-1]
-    assert unchanged(first, second)
-    np.random.seed(123)
-    assert np.array_equal(np.random.get_state()[1], state)
-
-
-def test_graded_functions_call_no_other_graded_function():
-    """The grader runs each graded function alone, with the locked cells' definitions only."""
-    notebook = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
-    defined = {}
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            for node in ast.parse(re.sub(r"^%.*$", "", cell.source, flags=re.M)).body:
-                if isinstance(node, ast.FunctionDef):
-                    defined[node.name] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-    def reachable(name, seen):
-        for used in defined.get(name, ()):
-            if used in defined and used not in seen:
-                seen.add(used)
-                reachable(used, seen)
-        return seen
-
-    for name in GRADED_FUNCTIONS:
-        assert not reachable(name, set()) & (set(GRADED_FUNCTIONS) - {name}), name
 
 
 def test_split_dataset_does_not_use_numpy_global_generator():
@@ -335,68 +245,3 @@ def test_other_cells_of_the_release_run_or_fail_on_a_none(executed_release):
                 assert "None" in error.evalue, (error.ename, error.evalue)
     # The cells that need the student's functions fail; loading the data and initialising run.
     assert len(failed) == 8
-
-
-# ---------------------------------------------------------------------------
-# A class graded through the command line
-# ---------------------------------------------------------------------------
-
-def submit(course, student, notebook):
-    folder = course / "submitted" / student / "tuning"
-    folder.mkdir(parents=True)
-    nbformat.write(notebook, folder / "Tuning.ipynb")
-
-
-def items(course, student):
-    document = json.loads((course / "autograded" / student / "tuning" / "results.json").read_text())
-    return {item["name"]: item for item in document["items"]}
-
-
-@pytest.fixture(scope="module")
-def graded_class(tmp_path_factory):
-    course = tmp_path_factory.mktemp("course")
-    submit(course, "solution", submission(RELEASE_NOTEBOOK, SOURCE_NOTEBOOK))
-    submit(course, "release", submission(RELEASE_NOTEBOOK, SOURCE_NOTEBOOK, filled=False))
-    for number, variant in enumerate(TUNING_MUTANTS):
-        submit(course, f"mutant-{number:02d}", submission(RELEASE_NOTEBOOK, SOURCE_NOTEBOOK, [variant]))
-    for number, variant in enumerate(TUNING_CORRECT):
-        submit(course, f"correct-{number:02d}", submission(RELEASE_NOTEBOOK, SOURCE_NOTEBOOK, [variant]))
-    result = subprocess.run([sys.executable, "-m", "autograder", "grade", "tuning", "--course-dir", str(course),
-                             "--quiet"], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return course
-
-
-def test_solution_gets_full_marks(graded_class):
-    graded = items(graded_class, "solution")
-    assert list(graded) == list(GRADED_FUNCTIONS)
-    assert all(item["score"] == item["max_score"] == POINTS[name] for name, item in graded.items())
-
-
-def test_unchanged_release_scores_zero_with_a_message_not_a_traceback(graded_class):
-    for name, item in items(graded_class, "release").items():
-        assert item["score"] == 0 and item["messages"] == [f"{name} {NOT_DONE}"]
-
-
-@pytest.mark.parametrize("number", range(len(TUNING_MUTANTS)), ids=[v.label for v in TUNING_MUTANTS])
-def test_mutant_loses_the_points_of_its_function_only(graded_class, number):
-    variant = TUNING_MUTANTS[number]
-    for name, item in items(graded_class, f"mutant-{number:02d}").items():
-        if name == variant.function:
-            assert item["score"] == 0
-            assert variant.cause in "\n".join(item["messages"]), item["messages"]
-        else:
-            assert item["score"] == item["max_score"], (name, item["messages"])
-
-
-@pytest.mark.parametrize("number", range(len(TUNING_CORRECT)), ids=[v.label for v in TUNING_CORRECT])
-def test_correct_variant_gets_full_marks(graded_class, number):
-    graded = items(graded_class, f"correct-{number:02d}")
-    assert all(item["score"] == item["max_score"] for item in graded.values()), graded
-
-
-def test_mutation_score(graded_class):
-    caught = [variant.label for number, variant in enumerate(TUNING_MUTANTS)
-              if items(graded_class, f"mutant-{number:02d}")[variant.function]["score"] == 0]
-    print(f"\nTuning mutation score: {len(caught)}/{len(TUNING_MUTANTS)} mutants caught by the grader")
-    assert len(caught) == len(TUNING_MUTANTS)

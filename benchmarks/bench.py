@@ -1,6 +1,6 @@
 """Benchmark grading: nbgrader autograde versus this grader, on the same submissions in one run.
 
-    python -m autograder.bench [--submissions N] [--update benchmarks/README.md]     (or: make bench)
+    python -m benchmarks.bench [--submissions N] [--update benchmarks/README.md]     (or: make bench)
 
 Builds N submissions of the Regularization assignment (the example students
 ada, ben and dev in turn: complete solutions, typical mistakes, correct
@@ -40,10 +40,12 @@ FLOOR = f"""
 import time
 start = time.perf_counter()
 import numpy as np
-from autograder import hidden, {ASSIGNMENT}
+from autograder import assignments, hidden
+from autograder.notebook import load_definitions
+assignment = assignments.load("{ASSIGNMENT}")
 imported = time.perf_counter()
-solution = {ASSIGNMENT}.reference()
-for name in {ASSIGNMENT}.GRADED_FUNCTIONS:
+solution = load_definitions(assignment.source_notebook)
+for name in assignment.functions:
     assert hidden.run(name, solution[name]) == [], name
 print(imported - start, time.perf_counter() - imported)
 """
@@ -97,7 +99,7 @@ def measure_grader(course, workers, *args):
     worker's first submission also pays for starting it, which "first result" shows).
     """
     start, began = time.perf_counter(), time.time()
-    result = subprocess.run([sys.executable, "-m", "autograder.bench", "--run-grader", str(course), *args],
+    result = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--run-grader", str(course), *args],
                             cwd=REPO, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if result.returncode != 0:
@@ -219,8 +221,8 @@ def main(argv=None):
     total, cell_seconds, training = measure_notebook()
 
     baseline = rows["nbgrader autograde"]["throughput"]
-    from autograder import grading
-    functions = len(grading.load_assignment(ASSIGNMENT).spec.GRADED_FUNCTIONS)
+    from autograder import assignments
+    functions = len(assignments.load(ASSIGNMENT).functions)
     one, many = rows["this grader, 1 worker"], rows[f"this grader, {workers} workers"]
     with_sandbox, without = (statistics.median(row["per_submission"]) for row in (one, unsafe))
     agree = all(row["scores"] == rows["nbgrader autograde"]["scores"] for row in rows.values())

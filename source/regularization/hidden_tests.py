@@ -20,21 +20,13 @@ from typing import Callable
 import numpy as np
 from scipy import stats
 
-import public_tests
-import testCases
-from autograder.cases import Case, Reference, sample_problems, summarise  # noqa: F401 (a spec's summarise)
+import checking
+from autograder.cases import Case, HiddenTests, Reference, sample_problems
 from autograder.gradcheck import gradient_problems, random_problem
 from reg_utils import compute_cost, forward_propagation, relu, sigmoid
 
-NAME = "regularization"
-NOTEBOOK = "Regularization.ipynb"
-SOURCE_NOTEBOOK = Path(__file__).resolve().parents[1] / "source" / NAME / NOTEBOOK
-GRADED_FUNCTIONS = (
-    "compute_cost_with_regularization",
-    "backward_propagation_with_regularization",
-    "forward_propagation_with_dropout",
-    "backward_propagation_with_dropout",
-)
+from . import public_tests
+
 LABELS = {  # short column titles for score tables
     "compute_cost_with_regularization": "L2 cost",
     "backward_propagation_with_regularization": "L2 backward",
@@ -45,8 +37,7 @@ TIMEOUT = 10.0  # default seconds per graded function, wall-clock and CPU (each 
 GRADIENT_TOLERANCE = 1e-5
 MASK_FAILURE_PROBABILITY = 1e-7  # that the tests of dropout's masks fail a right function, in all
 
-
-_solution = Reference(SOURCE_NOTEBOOK, lambda name: cases(name))
+_solution = Reference(Path(__file__).with_name("Regularization.ipynb"))
 reference = _solution.definitions  # the instructor solution's definitions, by name
 expected = _solution.expected  # what the instructor solution returns for a case
 
@@ -96,7 +87,7 @@ def _valid_mask(name, mask, shape):
     """A problem if mask is not a 0/1 array of the given shape."""
     function = "forward_propagation_with_dropout"
     if not isinstance(mask, np.ndarray):
-        return f"{function}: {name} in the cache should be a numpy array, but it is {public_tests.describe_value(mask)}."
+        return f"{function}: {name} in the cache should be a numpy array, but it is {checking.describe_value(mask)}."
     if mask.shape != shape:
         return (f"{function}: {name} should have shape {shape}, the shape of the activations it masks "
                 f"(one entry per unit and example), but it has shape {mask.shape}.")
@@ -450,7 +441,7 @@ def cases(name):
     (XA, YA, net_a, net_a_label), (XB, YB, net_b, net_b_label) = sample_problems()
     if name == "compute_cost_with_regularization":
         return (
-            Case("the documented case", (*testCases.compute_cost_with_regularization_test_case(), 0.1), _check_cost,
+            Case("the documented case", (*public_tests.compute_cost_with_regularization_test_case(), 0.1), _check_cost,
                  documented=True),
             Case(f"{net_a_label}, lambd = 0.7", (forward_propagation(XA, net_a)[0], YA, net_a, 0.7), _check_cost),
             Case(f"{net_b_label}, lambd = 2.5", (forward_propagation(XB, net_b)[0], YB, net_b, 2.5), _check_cost),
@@ -460,7 +451,7 @@ def cases(name):
         with_gradients = functools.partial(_check_backward_l2, gradient_check=True)
         return (
             Case("the documented case",
-                 (*testCases.backward_propagation_with_regularization_test_case(), 0.7), _check_backward_l2,
+                 (*public_tests.backward_propagation_with_regularization_test_case(), 0.7), _check_backward_l2,
                  documented=True),
             Case(f"{net_a_label}, lambd = 0.3", (XA, YA, forward_propagation(XA, net_a)[1], 0.3), with_gradients),
             Case(f"{net_b_label}, lambd = 1.2", (XB, YB, forward_propagation(XB, net_b)[1], 1.2), with_gradients),
@@ -469,7 +460,7 @@ def cases(name):
     if name == "forward_propagation_with_dropout":
         XS, _, net_s = random_problem(12, (2, 20, 3, 1), 100)
         return (
-            Case("the documented case", (*testCases.forward_propagation_with_dropout_test_case(), 0.7),
+            Case("the documented case", (*public_tests.forward_propagation_with_dropout_test_case(), 0.7),
                  _check_forward_dropout, seed=1, repeat=2, documented=True),
             Case(f"{net_a_label}, keep_prob = 0.5", (XA, net_a, 0.5), _check_forward_dropout, seed=2, repeat=2),
             Case(f"{net_b_label}, keep_prob = 0.8", (XB, net_b, 0.8), _check_forward_dropout, seed=3, repeat=2),
@@ -481,7 +472,7 @@ def cases(name):
         with_gradients = functools.partial(_check_backward_dropout, gradient_check=True)
         return (
             Case("the documented case",
-                 (*testCases.backward_propagation_with_dropout_test_case(), 0.8), _check_backward_dropout,
+                 (*public_tests.backward_propagation_with_dropout_test_case(), 0.8), _check_backward_dropout,
                  repeat=2, documented=True),
             Case(f"{net_a_label}, keep_prob = 0.6", (XA, YA, _dropout_cache(XA, net_a, 0.6, 4), 0.6), with_gradients,
                  repeat=2),
@@ -489,3 +480,6 @@ def cases(name):
                  repeat=2),
         )
     raise ValueError(f"no hidden tests for {name!r}")
+
+
+HIDDEN = HiddenTests(labels=LABELS, cases=cases, timeout=TIMEOUT)

@@ -4,7 +4,7 @@ Each function is called on its documented case and on other small problems
 (other sizes, lambd values, seeds and fractions). The checks, run by the
 grader, compare the results with what the instructor solution (read from the
 source notebook) returns on the same inputs, with the diagnoses of
-public_tests.py; and with what the function must do whatever the reference
+their public_tests.py; and with what the function must do whatever the reference
 says: the gradients of the L1 cost match centred differences at weights away
 from 0, and a split is a partition of the examples with their labels, the
 same one for the same seed.
@@ -19,22 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-import public_tests
-import testCases
-from autograder.cases import Case, Reference, sample_problems, summarise  # noqa: F401 (a spec's summarise)
+from autograder.cases import Case, HiddenTests, Reference, sample_problems
 from autograder.gradcheck import gradient_problems
 from reg_utils import forward_propagation
+from testCases import tiny_problem
 
-NAME = "tuning"
-NOTEBOOK = "Tuning.ipynb"
-SOURCE_NOTEBOOK = Path(__file__).resolve().parents[1] / "source" / NAME / NOTEBOOK
-GRADED_FUNCTIONS = (
-    "compute_cost_with_l1",
-    "backward_propagation_with_l1",
-    "split_dataset",
-    "choose_lambda",
-    "model_with_early_stopping",
-)
+from . import public_tests
+
 LABELS = {  # short column titles for score tables
     "compute_cost_with_l1": "L1 cost",
     "backward_propagation_with_l1": "L1 backward",
@@ -46,7 +37,7 @@ TIMEOUT = 10.0  # default seconds per graded function, wall-clock and CPU (all i
 GRADIENT_TOLERANCE = 1e-5
 WEIGHT_MARGIN = 0.05  # gradient checks run where every |weight| is at least this: |w| has a kink at 0
 
-_solution = Reference(SOURCE_NOTEBOOK, lambda name: cases(name))
+_solution = Reference(Path(__file__).with_name("Tuning.ipynb"))
 reference = _solution.definitions  # the instructor solution's definitions, by name
 expected = _solution.expected  # what the instructor solution returns for a case
 
@@ -127,7 +118,7 @@ def cases(name):
     (XA, YA, net_a, net_a_label), (XB, YB, net_b, net_b_label) = sample_problems()
     if name == "compute_cost_with_l1":
         return (
-            Case("the documented case", (*testCases.compute_cost_with_l1_test_case(), 0.1), _check_cost,
+            Case("the documented case", (*public_tests.compute_cost_with_l1_test_case(), 0.1), _check_cost,
                  documented=True),
             Case(f"{net_a_label}, lambd = 0.7", (forward_propagation(XA, net_a)[0], YA, net_a, 0.7), _check_cost),
             Case(f"{net_b_label}, lambd = 2.5", (forward_propagation(XB, net_b)[0], YB, net_b, 2.5), _check_cost),
@@ -137,7 +128,7 @@ def cases(name):
         with_gradients = functools.partial(_check_backward, gradient_check=True)
         smooth_a, smooth_b, zeros_a = _away_from_zero(net_a), _away_from_zero(net_b), _with_zeros(net_a)
         return (
-            Case("the documented case", (*testCases.backward_propagation_with_l1_test_case(), 0.7), _check_backward,
+            Case("the documented case", (*public_tests.backward_propagation_with_l1_test_case(), 0.7), _check_backward,
                  documented=True),
             Case(f"{net_a_label}, lambd = 0.3", (XA, YA, forward_propagation(XA, smooth_a)[1], 0.3), with_gradients),
             Case(f"{net_b_label}, lambd = 1.2", (XB, YB, forward_propagation(XB, smooth_b)[1], 1.2), with_gradients),
@@ -151,7 +142,7 @@ def cases(name):
         X10, Y10 = _split_problem(22, 4, 10)
         # Two calls each, after numpy's global generator is seeded: the same seed must give the same split.
         return (
-            Case("the documented case, called twice", (*testCases.split_dataset_test_case(), 0.3, 1), _check_split,
+            Case("the documented case, called twice", (*public_tests.split_dataset_test_case(), 0.3, 1), _check_split,
                  seed=0, repeat=2, documented=True),
             Case("20 examples with labels all different, dev_fraction = 0.25, seed = 7, called twice",
                  (X20, Y20, 0.25, 7), _check_split, seed=1, repeat=2),
@@ -163,11 +154,11 @@ def cases(name):
                  (X10, Y10, 0.5, 3), _check_split, seed=3, repeat=2),
         )
     if name == "choose_lambda":
-        train_b, dev_b, start_b = testCases.tiny_problem(2, 20, 10, (2, 5, 3, 1))
-        train_c, dev_c, start_c = testCases.tiny_problem(5, 16, 8, (3, 4, 2, 1))
-        train_d, dev_d, start_d = testCases.tiny_problem(6, 12, 6, (2, 3, 2, 1))
+        train_b, dev_b, start_b = tiny_problem(2, 20, 10, (2, 5, 3, 1))
+        train_c, dev_c, start_c = tiny_problem(5, 16, 8, (3, 4, 2, 1))
+        train_d, dev_d, start_d = tiny_problem(6, 12, 6, (2, 3, 2, 1))
         return (
-            Case("the documented case", (*testCases.choose_lambda_test_case(), 300, 0.5), _check_choose_lambda,
+            Case("the documented case", (*public_tests.choose_lambda_test_case(), 300, 0.5), _check_choose_lambda,
                  documented=True),
             Case("20 training and 10 dev examples, a network of sizes 2, 5, 3, 1, lambdas 0 to 10 (three tie for "
                  "the best dev accuracy)", (train_b, dev_b, [0.0, 0.3, 1.0, 3.0, 10.0], start_b, 300, 0.5),
@@ -178,9 +169,9 @@ def cases(name):
                  (train_d, dev_d, [0.7], start_d, 100, 0.5), _check_choose_lambda),
         )
     if name == "model_with_early_stopping":
-        documented = testCases.model_with_early_stopping_test_case()
-        X_b, Y_b, X_b_dev, Y_b_dev, start_b = _flat(testCases.tiny_problem(14, 20, 10, (2, 6, 4, 1)))
-        X_c, Y_c, X_c_dev, Y_c_dev, start_c = _flat(testCases.tiny_problem(3, 15, 8, (3, 5, 3, 1)))
+        documented = public_tests.model_with_early_stopping_test_case()
+        X_b, Y_b, X_b_dev, Y_b_dev, start_b = _flat(tiny_problem(14, 20, 10, (2, 6, 4, 1)))
+        X_c, Y_c, X_c_dev, Y_c_dev, start_c = _flat(tiny_problem(3, 15, 8, (3, 5, 3, 1)))
         return (
             Case("the documented case", (*documented, 30, 1.0), _check_early_stopping, documented=True),
             Case("20 training and 10 dev examples, a network of sizes 2, 6, 4, 1, 40 iterations, learning_rate = 0.8",
@@ -197,3 +188,6 @@ def _flat(problem):
     """tiny_problem's (train, dev, parameters) as X_train, Y_train, X_dev, Y_dev, parameters."""
     (X_train, Y_train), (X_dev, Y_dev), parameters = problem
     return X_train, Y_train, X_dev, Y_dev, parameters
+
+
+HIDDEN = HiddenTests(labels=LABELS, cases=cases, timeout=TIMEOUT)
