@@ -63,7 +63,7 @@ check: $(STAMP)
 grade: $(STAMP)
 	$(PY) -m autograder grade "$(ASSIGNMENT)" --course-dir "$(COURSE)" --table
 
-## Regenerate examples/submissions/ from the release and tests/mutants.py (commit the result).
+## Regenerate examples/submissions/ from the release and each assignment's mutants.py (commit the result).
 examples: $(STAMP)
 	$(PY) examples/make_examples.py
 

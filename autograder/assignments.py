@@ -152,6 +152,10 @@ def _hidden(name, functions):
         if not cases or not cases[0].documented:
             raise AssignmentError(f"{where}: cases({function!r}) should return the documented case first "
                                   "(documented=True), then the hidden ones")
+        labels = [case.label for case in cases]
+        if len(set(labels)) != len(labels):
+            raise AssignmentError(f"{where}: two cases of {function} have the same label: give each its own "
+                                  "(the label names the case in feedback, and the solution's answer to it)")
     return hidden
 
 

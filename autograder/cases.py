@@ -53,7 +53,7 @@ class Reference:
 
     def __init__(self, source_notebook):
         self.source_notebook = source_notebook
-        self._answers = {}  # id(case) -> (case, answer); the case is kept so that its id is not reused
+        self._answers = {}  # (function, case label) -> answer: a function's cases have labels of their own
 
     @functools.cache
     def definitions(self):
@@ -65,11 +65,12 @@ class Reference:
 
         Shared by every submission graded in this process: the checks only read it.
         """
-        if id(case) not in self._answers:
+        key = (name, case.label)
+        if key not in self._answers:
             if case.seed is not None:
                 np.random.seed(case.seed)
-            self._answers[id(case)] = (case, self.definitions()[name](*copy.deepcopy(case.args)))
-        return self._answers[id(case)][1]
+            self._answers[key] = self.definitions()[name](*copy.deepcopy(case.args))
+        return self._answers[key]
 
 
 def sample_problems():
@@ -95,7 +96,7 @@ class HiddenTests:
     """What an assignment's hidden_tests.py declares as HIDDEN (checked by autograder.assignments when loaded).
 
     labels -- {graded function: short column title for score tables}, for every graded function of the notebook
-    cases -- cases(function) -> tuple of Case, the documented case first; the same objects at every call
+    cases -- cases(function) -> tuple of Case, the documented case first, each with a label of its own
     timeout -- default seconds per graded function, wall-clock and CPU, for all its cases
     summarise -- summarise(function, failures, total) -> the messages of a function that fails some cases
     """

@@ -14,7 +14,7 @@ import copy
 import numpy as np
 
 from autograder import assignments, grading
-from autograder.worker import error_data, select, unchanged
+from autograder.worker import call_case, error_data
 
 
 def run(name, function):
@@ -26,18 +26,13 @@ def run(name, function):
     assignment = assignments.grading(name)
     outcomes = []
     for case in assignment.cases(name):
-        args = copy.deepcopy(case.args)
-        if case.seed is not None:
-            np.random.seed(case.seed)
         try:
             with np.errstate(all="ignore"):  # a wrong function's overflows are reported as wrong values
-                results = [function(*args) for _ in range(case.repeat)]
+                results, mutated = call_case(function, copy.deepcopy(case.args), case.seed, case.repeat, case.select)
         except Exception as error:
             outcomes.append(grading.Outcome(error=error_data(error, function.__code__.co_filename)))
             continue
-        if case.select:
-            results = [select(result, case.select) for result in results]
-        outcomes.append(grading.Outcome(results=results, mutated=not unchanged(case.args, args)))
+        outcomes.append(grading.Outcome(results=results, mutated=mutated))
     item = grading.verdict(assignment, name, outcomes)
     return [] if item.score == item.max_score else item.messages
 

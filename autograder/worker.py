@@ -62,6 +62,23 @@ def unchanged(before, after):
     return before == after
 
 
+def call_case(function, args, seed, repeat, paths):
+    """Call function repeat times in a row on args, numpy's generator seeded with seed first (None: not seeded).
+
+    Returns the results (each reduced to its parts at paths, when there are any) and whether args changed;
+    raises whatever the function raises.
+    """
+    import numpy as np
+    before = copy.deepcopy(args)
+    if seed is not None:
+        np.random.seed(seed)
+    results = []
+    for _ in range(repeat):
+        result = function(*args)
+        results.append(select(result, paths) if paths else result)
+    return results, not unchanged(before, args)
+
+
 def select(result, paths):
     """The items of result at the given index paths (e.g. [[1, 1]] is result[1][1]).
 
@@ -144,7 +161,7 @@ def _run_job(source, name, namespace, cases, wire):
     """In the child: read the cell, run it and the calls; returns the response."""
     from autograder.cells import student_code
 
-    import numpy as np
+    import numpy  # noqa: F401 (imported before the student's code runs, so that call_case seeds the real one)
     code, problem = student_code(source, name)
     if problem:
         return {"problem": problem}
@@ -160,15 +177,9 @@ def _run_job(source, name, namespace, cases, wire):
     calls = []
     me = os.getpid()
     for case in cases:
-        args = wire.decode(case["args"])
-        before = copy.deepcopy(args)
-        if case["seed"] is not None:
-            np.random.seed(case["seed"])
-        results = []
         try:
-            for _ in range(case["repeat"]):
-                result = function(*args)
-                results.append(select(result, case["select"]) if case["select"] else result)
+            results, mutated = call_case(function, wire.decode(case["args"]), case["seed"], case["repeat"],
+                                         case["select"])
             encoded = wire.encode(results)
         except BaseException as error:  # SystemExit and KeyboardInterrupt from student code too
             if os.getpid() != me:  # a process the student's code forked: only the child answers
@@ -177,7 +188,7 @@ def _run_job(source, name, namespace, cases, wire):
             continue
         if os.getpid() != me:
             os._exit(0)
-        calls.append({"results": encoded, "mutated": not unchanged(before, args)})
+        calls.append({"results": encoded, "mutated": mutated})
     return {"calls": calls}
 
 

@@ -376,9 +376,9 @@ def check_split_dataset(result, expected, X, Y, dev_fraction, seed, again=None):
                f"documented one for seed = {seed}." + expected_and_found(wanted["X_dev"], found["X_dev"], " X_dev"))
     legacy = np.random.RandomState(seed).permutation(m) if isinstance(seed, (int, np.integer)) else None
     if legacy is not None and _same_split(result, _split_by(legacy, m_train, X, Y)):
-        message += ("\n  Likely cause: it shuffles with numpy's global generator, reseeded (np.random.seed(seed), "
-                    "then np.random.permutation): draw from rng = np.random.default_rng(seed) and leave the global "
-                    "generator alone.")
+        message += ("\n  Likely cause: it shuffles with numpy's legacy generator seeded with seed "
+                    "(np.random.RandomState(seed), or np.random.seed(seed) then np.random.permutation): draw from "
+                    "rng = np.random.default_rng(seed), and leave the global generator alone.")
     elif _same_split(result, _split_by(expected_order, m_train, X, Y, dev_first=True)):
         message += ("\n  Likely cause: the dev set is taken from the start of the shuffled examples: the training "
                     "set is the first m - round(dev_fraction * m) of them, the dev set the rest.")
@@ -450,8 +450,11 @@ def check_choose_lambda(result, expected, train, dev, lambdas, parameters, num_i
     best_dev = np.flatnonzero(dev_accuracies == dev_accuracies.max())
     best_train = np.flatnonzero(train_accuracies == train_accuracies.max())
     right = int(best_dev[-1])
+    but_last = np.flatnonzero(dev_accuracies[:-1] == dev_accuracies[:-1].max())[-1] if len(lambdas) > 1 else right
     causes = [
         (float(right), "best_lambd is the position of the best lambd in lambdas: return the value, lambdas[index]."),
+        (lambdas[int(but_last)], "best_lambd is the best of every lambd but the last: the loop that chooses "
+                                 "must go over all of lambdas (range(len(lambdas)), not len(lambdas) - 1)."),
         (lambdas[int(best_dev[0])], f"{len(best_dev)} values of lambd tie for the best dev accuracy, and ties go to "
                                     "the largest of them (the most regularised, simplest model), not the first."),
         (lambdas[int(best_train[-1])], "best_lambd has the best training accuracy: choose lambd by its dev accuracy."),

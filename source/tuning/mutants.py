@@ -49,7 +49,9 @@ MUTANTS = [
     # The split
     Variant(SPLIT, edit("rng = np.random.default_rng(seed)", "np.random.seed(seed)")
             + edit("rng.permutation(m)", "np.random.permutation(m)"),
-            "global generator reseeded", "reseeded (np.random.seed(seed)"),
+            "global generator reseeded", "np.random.seed(seed) then np.random.permutation"),
+    Variant(SPLIT, edit("rng = np.random.default_rng(seed)", "rng = np.random.RandomState(seed)"),
+            "legacy generator RandomState(seed)", "np.random.RandomState(seed)"),
     Variant(SPLIT, edit("rng.permutation(m)", "np.random.permutation(m)"), "global generator, not seeded",
             "two different splits in two calls with the same seed"),
     Variant(SPLIT, edit("rng = np.random.default_rng(seed)", "rng = np.random.default_rng()"), "generator without the seed",
@@ -84,6 +86,9 @@ MUTANTS = [
             "ties go to the largest"),
     Variant(CHOOSE, edit(BEST_LINE, BEST_LINE.replace("dev_accuracies", "train_accuracies")),
             "chosen by training accuracy", "choose lambd by its dev accuracy"),
+    Variant(CHOOSE, edit(BEST_LINE, "best = int(np.flatnonzero(np.array(dev_accuracies[:-1]) == np.max(dev_accuracies[:-1]))[-1]) "
+                                    "if len(lambdas) > 1 else 0"),
+            "the last lambd left out of the choice", "the best of every lambd but the last", visible=False),
     Variant(CHOOSE, edit("best_lambd = lambdas[best]", "best_lambd = best"), "index returned instead of lambd",
             "position of the best lambd"),
     Variant(CHOOSE, edit("train_model(X_train, Y_train, parameters, lambd,", "train_model(X_train, Y_train, parameters, 0,"),
