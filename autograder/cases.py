@@ -28,6 +28,9 @@ class Case:
     repeat -- number of calls in a row
     select -- index paths of the parts of each result to send back (empty: the whole result)
     documented -- True for the case students have in public_tests.py: only its messages show values
+    draws_random_numbers -- True when the function may draw from numpy's global generator (else the calls
+                            must leave it where the seed put it)
+    own_arrays -- True when the function promises arrays of its own (none shared with its arguments)
     """
     label: str
     args: tuple
@@ -36,6 +39,8 @@ class Case:
     repeat: int = 1
     select: tuple = ()
     documented: bool = False
+    draws_random_numbers: bool = False
+    own_arrays: bool = False
 
     def problems(self, results):
         """check's problems with the results; shown to the student, so without values unless documented.

@@ -31,6 +31,16 @@ START_SECONDS = 30  # for the sandbox to start, import the setup and read the no
 SLACK_SECONDS = 5  # beyond a function's time limit, for its worker to answer
 
 
+FACTS = ("mutated", "random_state_changed", "aliased")  # what the worker reports of each case's calls
+RANDOM_STATE = ("{name} changed the state of numpy's global random generator: the random numbers the rest of a "
+                "program draws would depend on it.\n  Likely cause: np.random.seed, or a draw from np.random "
+                "(np.random.permutation, np.random.shuffle, np.random.rand...): draw only from a generator of the "
+                "function's own, such as np.random.default_rng(seed), or draw nothing.")
+OWN_ARRAYS = ("{name} returned arrays that belong to the caller (the same arrays, or views of them), where it "
+              "promises arrays of its own.\n  Likely cause: returning the parameters it was given, or a shallow copy "
+              "(dict(parameters)): copy them, copy.deepcopy(parameters).")
+
+
 class GradingFailed(Exception):
     """A submission could not be graded (its sandbox stopped answering, or could not start): the reason."""
 
@@ -54,6 +64,8 @@ class Outcome:
     results: list | None = None
     error: dict | None = None
     mutated: bool = False
+    random_state_changed: bool = False
+    aliased: bool = False
 
 
 def error_message(name, error):
@@ -78,7 +90,12 @@ def judge(name, case, outcome):
         detail = f"{type(error).__name__}: {str(error)[:200]}" if case.documented else type(error).__name__
         problems = [f"{name} returned something the hidden test on {case.label} could not check "
                     f"({detail}). Compare the type and shape of what it returns with the docstring."]
-    if outcome.mutated:  # the likely cause of any wrong value too, so it comes first
+    # What a call did besides returning: each is the likely cause of wrong values too, so it comes first.
+    if case.own_arrays and outcome.aliased:
+        problems = [OWN_ARRAYS.format(name=name)] + problems
+    if not case.draws_random_numbers and outcome.random_state_changed:
+        problems = [RANDOM_STATE.format(name=name)] + problems
+    if outcome.mutated:
         problems = [checking.CHANGED_ARGUMENTS.format(function=name, what="the arrays it was given")] + problems
     return problems
 
@@ -256,7 +273,7 @@ def _parse_response(name, response, count):
                 results = wire.decode(call["results"])
                 if type(results) is not list:
                     return unreadable
-                outcomes.append(Outcome(results=results, mutated=call.get("mutated") is True))
+                outcomes.append(Outcome(results=results, **{fact: call.get(fact) is True for fact in FACTS}))
         return outcomes, None
     except (ValueError, KeyError, TypeError, RecursionError, wire.WireError):
         return unreadable

@@ -28,11 +28,11 @@ def run(name, function):
     for case in assignment.cases(name):
         try:
             with np.errstate(all="ignore"):  # a wrong function's overflows are reported as wrong values
-                results, mutated = call_case(function, copy.deepcopy(case.args), case.seed, case.repeat, case.select)
+                results, facts = call_case(function, copy.deepcopy(case.args), case.seed, case.repeat, case.select)
         except Exception as error:
             outcomes.append(grading.Outcome(error=error_data(error, function.__code__.co_filename)))
             continue
-        outcomes.append(grading.Outcome(results=results, mutated=mutated))
+        outcomes.append(grading.Outcome(results=results, **facts))
     item = grading.verdict(assignment, name, outcomes)
     return [] if item.score == item.max_score else item.messages
 

@@ -65,18 +65,45 @@ def unchanged(before, after):
 def call_case(function, args, seed, repeat, paths):
     """Call function repeat times in a row on args, numpy's generator seeded with seed first (None: not seeded).
 
-    Returns the results (each reduced to its parts at paths, when there are any) and whether args changed;
-    raises whatever the function raises.
+    Returns:
+    results -- what each call returned, reduced to its parts at paths when there are any
+    facts -- dict of what the calls did besides: "mutated" (args changed), "random_state_changed" (numpy's
+             global generator is not where the seeding left it), "aliased" (a returned array shares memory
+             with an argument's)
+    Raises whatever the function raises.
     """
     import numpy as np
     before = copy.deepcopy(args)
     if seed is not None:
         np.random.seed(seed)
-    results = []
+    state = np.random.get_state()
+    results, aliased = [], False
     for _ in range(repeat):
         result = function(*args)
+        aliased = aliased or _shares_memory(result, args)
         results.append(select(result, paths) if paths else result)
-    return results, not unchanged(before, args)
+    after = np.random.get_state()
+    moved = not (state[0] == after[0] and np.array_equal(state[1], after[1]) and state[2:] == after[2:])
+    return results, {"mutated": not unchanged(before, args), "random_state_changed": moved, "aliased": aliased}
+
+
+def _arrays(value):
+    """The numpy arrays inside a value (tuples, lists and dicts are searched)."""
+    import numpy as np
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (tuple, list)):
+        return [array for item in value for array in _arrays(item)]
+    return []
+
+
+def _shares_memory(result, args):
+    """True when an array of result is, or is a view of, an array of args."""
+    import numpy as np
+    given = _arrays(args)
+    return any(np.may_share_memory(returned, array) for returned in _arrays(result) for array in given)
 
 
 def select(result, paths):
@@ -178,8 +205,8 @@ def _run_job(source, name, namespace, cases, wire):
     me = os.getpid()
     for case in cases:
         try:
-            results, mutated = call_case(function, wire.decode(case["args"]), case["seed"], case["repeat"],
-                                         case["select"])
+            results, facts = call_case(function, wire.decode(case["args"]), case["seed"], case["repeat"],
+                                       case["select"])
             encoded = wire.encode(results)
         except BaseException as error:  # SystemExit and KeyboardInterrupt from student code too
             if os.getpid() != me:  # a process the student's code forked: only the child answers
@@ -188,7 +215,7 @@ def _run_job(source, name, namespace, cases, wire):
             continue
         if os.getpid() != me:
             os._exit(0)
-        calls.append({"results": encoded, "mutated": mutated})
+        calls.append({"results": encoded, **facts})
     return {"calls": calls}
 
 

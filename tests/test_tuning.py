@@ -94,12 +94,18 @@ def test_hidden_cases_are_what_their_labels_say():
             assert np.sum(weights == 0) >= 3
         elif case.check is not tuning._check_backward:  # gradient-checked: away from the kink
             assert np.abs(weights).min() >= tuning.WEIGHT_MARGIN
+    sizes = []
     for case in TUNING.cases("split_dataset"):
         X, Y, dev_fraction, _ = case.args
         m = X.shape[1]
         assert len({tuple(column) for column in X.T}) == m  # every example can be told apart
-        assert abs(dev_fraction * m % 1 - 0.5) > 0.05  # never a tie for round()
         assert case.repeat == 2
+        sizes.append(dev_fraction * m)
+    # Rounding on purpose: below a half, above, exactly a half (round() goes to the even neighbour), none at all.
+    parts = [size % 1 for size in sizes]
+    assert any(0 < part < 0.5 for part in parts) and any(part > 0.5 for part in parts)
+    assert sorted(round(size) for size in sizes if abs(size % 1 - 0.5) < 1e-9) == [2, 4]  # 2.5 and 4.5
+    assert any(round(size) == 0 for size in sizes)  # an empty dev set
     expected = {case.label: tuning.expected("choose_lambda", case) for case in TUNING.cases("choose_lambda")}
     for label, (best_lambd, train_accuracies, dev_accuracies) in expected.items():
         ties = np.flatnonzero(np.array(dev_accuracies) == max(dev_accuracies))

@@ -20,6 +20,8 @@ The builders draw from generators of their own (seeds 2, 3 and those of
 builder returns the same inputs whenever it is called, whatever ran before it.
 """
 
+import math
+
 import numpy as np
 
 from checking import (TestFailure, as_number, as_numbers, call, close, compare, compare_gradients,  # noqa: F401
@@ -330,10 +332,20 @@ def check_split_dataset(result, expected, X, Y, dev_fraction, seed, again=None):
             message = f"{function}: {name} should have shape {shapes[name]}, but it has shape {value.shape}."
             columns = value.shape[1] if value.ndim == 2 and value.shape[0] == shapes[name][0] else None
             dev = name.endswith("_dev")
-            truncated = int(dev_fraction * m)
-            if columns is not None and columns == (truncated if dev else m - truncated) != shapes[name][1]:
-                message += (f"\n  Likely cause: the dev set has int(dev_fraction * m) = {truncated} examples: "
-                            f"round to the nearest integer instead, round(dev_fraction * m) = {m_dev}.")
+            # Sizes of the dev set that other roundings give.
+            roundings = [(int(dev_fraction * m), "int(dev_fraction * m), which truncates"),
+                         (math.floor(dev_fraction * m + 0.5), "rounding a half up"),
+                         (math.ceil(dev_fraction * m), "math.ceil, which rounds up"),
+                         (m - round((1 - dev_fraction) * m), "rounding the training set's size instead")]
+            size = None if columns is None else (columns if dev else m - columns)
+            ways = [way for rounded, way in roundings if rounded == size != m_dev]
+            if ways:
+                message += (f"\n  Likely cause: the dev set has {size} examples, what {' or '.join(ways)} "
+                            f"give{'s' if len(ways) == 1 else ''}: m_dev = round(dev_fraction * m) = {m_dev} (Python "
+                            "rounds a half to the even neighbour, round(2.5) = 2), and m_train = m - m_dev.")
+            elif dev and m_dev == 0 and columns == m:
+                message += ("\n  Likely cause: with m_dev = 0, X_shuffled[:, -m_dev:] is X_shuffled[:, 0:], every "
+                            "example: take the dev set from m_train, X_shuffled[:, m_train:].")
             elif columns is not None and columns == (m_train if dev else m_dev) != shapes[name][1]:
                 message += ("\n  Likely cause: the training and dev sets are swapped: the dev set is the last "
                             "round(dev_fraction * m) shuffled examples, the training set the others.")
@@ -640,6 +652,12 @@ def model_with_early_stopping_test(target):
     on_a_tie = "model_with_early_stopping, on a tie (learning_rate = 0, so every dev cost is the same),"
     if problems:
         conclude([problem.replace("model_with_early_stopping", on_a_tie, 1) for problem in problems], {})
+    shared = [key for key, value in tied[0].items()
+              if any(np.may_share_memory(value, array) for array in parameters.values())]
+    if shared:
+        conclude([f"{on_a_tie} returned arrays that belong to the caller as best_parameters ({', '.join(shared)}), "
+                  "where it promises arrays of its own.\n  Likely cause: returning the parameters it was given, or a "
+                  "shallow copy (dict(parameters)): copy them, copy.deepcopy(parameters)."], {})
     best_parameters, best_iteration, dev_costs = result
     conclude(problems, {"best_iteration": best_iteration, "dev_costs[best_iteration]": dev_costs[best_iteration],
                          "dev_costs[-1]": dev_costs[-1], "best_parameters['W3']": best_parameters["W3"]})

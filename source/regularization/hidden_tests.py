@@ -459,14 +459,15 @@ def cases(name):
         )
     if name == "forward_propagation_with_dropout":
         XS, _, net_s = random_problem(12, (2, 20, 3, 1), 100)
+        Drawing = functools.partial(Case, draws_random_numbers=True)  # its masks come from numpy's global generator
         return (
-            Case("the documented case", (*public_tests.forward_propagation_with_dropout_test_case(), 0.7),
+            Drawing("the documented case", (*public_tests.forward_propagation_with_dropout_test_case(), 0.7),
                  _check_forward_dropout, seed=1, repeat=2, documented=True),
-            Case(f"{net_a_label}, keep_prob = 0.5", (XA, net_a, 0.5), _check_forward_dropout, seed=2, repeat=2),
-            Case(f"{net_b_label}, keep_prob = 0.8", (XB, net_b, 0.8), _check_forward_dropout, seed=3, repeat=2),
-            Case(f"{net_a_label}, keep_prob = 1", (XA, net_a, 1.0), _check_forward_dropout, seed=4),
-            Case("40 calls on a network of sizes 2, 20, 3, 1 with 100 examples, keep_prob = 0.7",
-                 (XS, net_s, 0.7), _check_mask_statistics, seed=5, repeat=40, select=((1, 1), (1, 6))),
+            Drawing(f"{net_a_label}, keep_prob = 0.5", (XA, net_a, 0.5), _check_forward_dropout, seed=2, repeat=2),
+            Drawing(f"{net_b_label}, keep_prob = 0.8", (XB, net_b, 0.8), _check_forward_dropout, seed=3, repeat=2),
+            Drawing(f"{net_a_label}, keep_prob = 1", (XA, net_a, 1.0), _check_forward_dropout, seed=4),
+            Drawing("40 calls on a network of sizes 2, 20, 3, 1 with 100 examples, keep_prob = 0.7",
+                    (XS, net_s, 0.7), _check_mask_statistics, seed=5, repeat=40, select=((1, 1), (1, 6))),
         )
     if name == "backward_propagation_with_dropout":
         with_gradients = functools.partial(_check_backward_dropout, gradient_check=True)

@@ -140,6 +140,8 @@ def cases(name):
         X20, Y20 = _split_problem(20, 3, 20, distinct_labels=True)
         X13, Y13 = _split_problem(21, 2, 13)
         X10, Y10 = _split_problem(22, 4, 10)
+        X12, Y12 = _split_problem(23, 2, 12)
+        X9, Y9 = _split_problem(24, 3, 9)
         # Two calls each, after numpy's global generator is seeded: the same seed must give the same split.
         return (
             Case("the documented case, called twice", (*public_tests.split_dataset_test_case(), 0.3, 1), _check_split,
@@ -152,6 +154,15 @@ def cases(name):
                  (X13, Y13, 0.2, 2024), _check_split, seed=2, repeat=2),
             Case("10 examples with 4 features, dev_fraction = 0.5, seed = 3, called twice",
                  (X10, Y10, 0.5, 3), _check_split, seed=3, repeat=2),
+            # Where rounding decides: below a half, exactly a half (round goes to the even neighbour), none.
+            Case("12 examples, dev_fraction = 0.35 (4.2 examples), seed = 4, called twice",
+                 (X12, Y12, 0.35, 4), _check_split, seed=4, repeat=2),
+            Case("10 examples with 4 features, dev_fraction = 0.25 (2.5 examples), seed = 5, called twice",
+                 (X10, Y10, 0.25, 5), _check_split, seed=5, repeat=2),
+            Case("9 examples, dev_fraction = 0.5 (4.5 examples), seed = 6, called twice",
+                 (X9, Y9, 0.5, 6), _check_split, seed=6, repeat=2),
+            Case("12 examples, dev_fraction = 0.03 (0.36 examples: an empty dev set), seed = 7, called twice",
+                 (X12, Y12, 0.03, 7), _check_split, seed=7, repeat=2),
         )
     if name == "choose_lambda":
         train_b, dev_b, start_b = tiny_problem(2, 20, 10, (2, 5, 3, 1))
@@ -170,16 +181,19 @@ def cases(name):
         )
     if name == "model_with_early_stopping":
         documented = public_tests.model_with_early_stopping_test_case()
+        OwnArrays = functools.partial(Case, own_arrays=True)  # best_parameters: "arrays of their own"
         X_b, Y_b, X_b_dev, Y_b_dev, start_b = _flat(tiny_problem(14, 20, 10, (2, 6, 4, 1)))
         X_c, Y_c, X_c_dev, Y_c_dev, start_c = _flat(tiny_problem(3, 15, 8, (3, 5, 3, 1)))
         return (
-            Case("the documented case", (*documented, 30, 1.0), _check_early_stopping, documented=True),
-            Case("20 training and 10 dev examples, a network of sizes 2, 6, 4, 1, 40 iterations, learning_rate = 0.8",
-                 (X_b, Y_b, X_b_dev, Y_b_dev, start_b, 40, 0.8), _check_early_stopping),
-            Case("the documented data with learning_rate = 0, so that every dev cost is the same, 5 iterations",
-                 (*documented, 5, 0.0), _check_early_stopping),
-            Case("15 training and 8 dev examples, a network of sizes 3, 5, 3, 1, 10 iterations, learning_rate = 0.05",
-                 (X_c, Y_c, X_c_dev, Y_c_dev, start_c, 10, 0.05), _check_early_stopping),
+            OwnArrays("the documented case", (*documented, 30, 1.0), _check_early_stopping, documented=True),
+            OwnArrays("20 training and 10 dev examples, a network of sizes 2, 6, 4, 1, 40 iterations, "
+                      "learning_rate = 0.8",
+                      (X_b, Y_b, X_b_dev, Y_b_dev, start_b, 40, 0.8), _check_early_stopping),
+            OwnArrays("the documented data with learning_rate = 0, so that every dev cost is the same, 5 iterations",
+                      (*documented, 5, 0.0), _check_early_stopping),
+            OwnArrays("15 training and 8 dev examples, a network of sizes 3, 5, 3, 1, 10 iterations, "
+                      "learning_rate = 0.05",
+                      (X_c, Y_c, X_c_dev, Y_c_dev, start_c, 10, 0.05), _check_early_stopping),
         )
     raise ValueError(f"no hidden tests for {name!r}")
 

@@ -65,7 +65,19 @@ MUTANTS = [
     Variant(SPLIT, edit("X_shuffled = X[:, permutation]", "X_shuffled = rng.permuted(X, axis=1)"),
             "each row of X shuffled on its own", "move whole columns"),
     Variant(SPLIT, edit("m_dev = round(dev_fraction * m)  #", "m_dev = int(dev_fraction * m)  #"), "size truncated with int",
-            "round to the nearest integer"),
+            "int(dev_fraction * m), which truncates"),
+    Variant(SPLIT, edit("m_dev = round(dev_fraction * m)  #", "m_dev = int(np.ceil(dev_fraction * m))  #"),
+            "size rounded up", "math.ceil, which rounds up", visible=False),
+    Variant(SPLIT, edit("m_dev = round(dev_fraction * m)  #", "m_dev = int(dev_fraction * m + 0.5)  #"),
+            "a half rounded up", "rounding a half up", visible=False),
+    Variant(SPLIT, edit("m_dev = round(dev_fraction * m)  #", "m_dev = m - round((1 - dev_fraction) * m)  #"),
+            "the training set's size rounded instead", "rounding the training set's size instead", visible=False),
+    Variant(SPLIT, edit("X_dev = X_shuffled[:, m_train:]", "X_dev = X_shuffled[:, -m_dev:]")
+            + edit("Y_dev = Y_shuffled[:, m_train:]", "Y_dev = Y_shuffled[:, -m_dev:]"),
+            "dev set sliced from the end, every example when m_dev is 0", "X_shuffled[:, -m_dev:]", visible=False),
+    Variant(SPLIT, edit("    return X_train, Y_train, X_dev, Y_dev", "    np.random.seed(seed)\n    return X_train, Y_train, X_dev, Y_dev"),
+            "the global generator reseeded besides", "changed the state of numpy's global random generator",
+            visible=False),
     Variant(SPLIT, edit("X_dev = X_shuffled[:, m_train:]", "X_dev = X_shuffled[:, m_train - 1:m - 1]")
             + edit("Y_dev = Y_shuffled[:, m_train:]", "Y_dev = Y_shuffled[:, m_train - 1:m - 1]"),
             "the two parts overlap by one example", "exactly once"),
@@ -110,6 +122,10 @@ MUTANTS = [
     Variant(EARLY, edit("improved = dev_cost < dev_costs[best_iteration]", "improved = dev_cost < dev_costs[-1]"),
             "compared with the previous cost, not the best", "not with the previous one"),
     Variant(EARLY, edit("best_iteration = i  #", "best_iteration = i - 1  #"), "iteration off by one", "one off"),
+    Variant(EARLY, edit("    parameters = copy.deepcopy(parameters)  # the loop",
+                        "    best_parameters = parameters\n    parameters = copy.deepcopy(parameters)  # the loop")
+            + edit("    best_parameters = copy.deepcopy(parameters)\n    best_iteration = 0", "    best_iteration = 0"),
+            "the caller's parameters returned when iteration 0 is best", "arrays that belong to the caller"),
     Variant(EARLY, edit("    parameters = copy.deepcopy(parameters)  # the loop", "    parameters = parameters  # the loop"),
             "the caller's parameters changed in place", "in place: the caller's arrays are not the same"),
 ]
