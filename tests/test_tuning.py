@@ -113,6 +113,12 @@ def test_hidden_cases_are_what_their_labels_say():
             assert len(ties) == 3
         if label == "the documented case":
             assert len(ties) == 2 and np.argmax(train_accuracies) != ties[-1]
+        gaps = np.abs(np.array(train_accuracies) - np.array(dev_accuracies))
+        if "two tie, the smaller with the smaller train-dev gap" in label:
+            assert len(ties) == 2 and gaps[ties[0]] < gaps[ties[1]]
+        if "0.05 apart" in label:
+            rounded = np.round(dev_accuracies, 1)
+            assert np.flatnonzero(rounded == rounded.max())[-1] != ties[-1]
     costs = {case.label: tuning.expected("model_with_early_stopping", case)[2]
              for case in TUNING.cases("model_with_early_stopping")}
     documented = costs["the documented case"]

@@ -168,6 +168,8 @@ def cases(name):
         train_b, dev_b, start_b = tiny_problem(2, 20, 10, (2, 5, 3, 1))
         train_c, dev_c, start_c = tiny_problem(5, 16, 8, (3, 4, 2, 1))
         train_d, dev_d, start_d = tiny_problem(6, 12, 6, (2, 3, 2, 1))
+        train_e, dev_e, start_e = tiny_problem(107, 24, 20, (2, 5, 3, 1))
+        train_f, dev_f, start_f = tiny_problem(47, 24, 20, (2, 5, 3, 1))
         return (
             Case("the documented case", (*public_tests.choose_lambda_test_case(), 300, 0.5), _check_choose_lambda,
                  documented=True),
@@ -178,6 +180,12 @@ def cases(name):
                  (train_c, dev_c, [0.05, 0.5, 5.0], start_c, 200, 0.3), _check_choose_lambda),
             Case("12 training and 6 dev examples, a single lambd, 0.7",
                  (train_d, dev_d, [0.7], start_d, 100, 0.5), _check_choose_lambda),
+            # Ties and near-ties that other rules would settle differently.
+            Case("24 training and 20 dev examples, lambdas 0 to 3 (two tie, the smaller with the smaller "
+                 "train-dev gap)", (train_e, dev_e, [0.0, 0.1, 0.3, 1.0, 3.0], start_e, 200, 0.5),
+                 _check_choose_lambda),
+            Case("24 training and 20 dev examples, lambdas 0 to 3 (dev accuracies 0.05 apart)",
+                 (train_f, dev_f, [0.0, 0.1, 0.3, 1.0, 3.0], start_f, 200, 0.5), _check_choose_lambda),
         )
     if name == "model_with_early_stopping":
         documented = public_tests.model_with_early_stopping_test_case()

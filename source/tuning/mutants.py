@@ -101,6 +101,11 @@ MUTANTS = [
     Variant(CHOOSE, edit(BEST_LINE, "best = int(np.flatnonzero(np.array(dev_accuracies[:-1]) == np.max(dev_accuracies[:-1]))[-1]) "
                                     "if len(lambdas) > 1 else 0"),
             "the last lambd left out of the choice", "the best of every lambd but the last", visible=False),
+    Variant(CHOOSE, edit(BEST_LINE, "best = min(np.flatnonzero(np.array(dev_accuracies) == np.max(dev_accuracies)), "
+                                    "key=lambda i: abs(train_accuracies[i] - dev_accuracies[i]))"),
+            "ties broken by the smallest train-dev gap", "ties go to the largest of them", visible=False),
+    Variant(CHOOSE, edit(BEST_LINE, "best = np.flatnonzero(np.round(dev_accuracies, 1) == np.max(np.round(dev_accuracies, 1)))[-1]"),
+            "dev accuracies compared rounded to one decimal", "rounded to 1 decimal(s)", visible=False),
     Variant(CHOOSE, edit("best_lambd = lambdas[best]", "best_lambd = best"), "index returned instead of lambd",
             "position of the best lambd"),
     Variant(CHOOSE, edit("train_model(X_train, Y_train, parameters, lambd,", "train_model(X_train, Y_train, parameters, 0,"),

@@ -464,8 +464,12 @@ def check_choose_lambda(result, expected, train, dev, lambdas, parameters, num_i
         (float(right), "best_lambd is the position of the best lambd in lambdas: return the value, lambdas[index]."),
         (lambdas[int(but_last)], "best_lambd is the best of every lambd but the last: the loop that chooses "
                                  "must go over all of lambdas (range(len(lambdas)), not len(lambdas) - 1)."),
-        (lambdas[int(best_dev[0])], f"{len(best_dev)} values of lambd tie for the best dev accuracy, and ties go to "
-                                    "the largest of them (the most regularised, simplest model), not the first."),
+        *[(lambdas[int(np.flatnonzero(np.round(dev_accuracies, digits) == np.round(dev_accuracies, digits).max())[-1])],
+           f"best_lambd is chosen by dev accuracies rounded to {digits} decimal(s): compare the accuracies "
+           "themselves, unrounded.") for digits in (1, 2)],
+        *[(lambdas[int(tied)], f"{len(best_dev)} values of lambd tie for the best dev accuracy, and ties go to the "
+                               "largest of them (the most regularised, simplest model), whatever else differs.")
+          for tied in best_dev[:-1]],
         (lambdas[int(best_train[-1])], "best_lambd has the best training accuracy: choose lambd by its dev accuracy."),
         (lambdas[int(best_train[0])], "best_lambd has the best training accuracy: choose lambd by its dev accuracy."),
     ]
