@@ -135,7 +135,7 @@ def _hidden(name, functions):
                               f"{', '.join(functions)} (see the README, 'Add an assignment')")
     hidden = getattr(module(name, "hidden_tests"), "HIDDEN", None)
     if not isinstance(hidden, HiddenTests):
-        raise AssignmentError(f"{where} should define HIDDEN = HiddenTests(labels=..., cases=...), "
+        raise AssignmentError(f"{where} should define HIDDEN = HiddenTests(labels=..., cases=..., contracts=...), "
                               f"but HIDDEN is {type(hidden).__name__}")
     missing = [f for f in functions if f not in hidden.labels]
     if missing:
@@ -156,6 +156,18 @@ def _hidden(name, functions):
         if len(set(labels)) != len(labels):
             raise AssignmentError(f"{where}: two cases of {function} have the same label: give each its own "
                                   "(the label names the case in feedback, and the solution's answer to it)")
+        contract = hidden.contracts.get(function)
+        if not contract:
+            raise AssignmentError(f"{where}: HIDDEN.contracts has no clause for {function}: write its contract as "
+                                  "Clause(sentence, cases that enforce it, mutants that break it), one per sentence")
+        for clause in contract:
+            if not clause.cases or not clause.mutants:
+                raise AssignmentError(f"{where}: the clause {clause.text!r} of {function} needs at least one case "
+                                      "that enforces it and one mutant that breaks it")
+            try:
+                clause.matching(cases)
+            except ValueError as error:
+                raise AssignmentError(f"{where}: {function}: {error}") from None
     return hidden
 
 

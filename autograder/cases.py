@@ -10,11 +10,11 @@ import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
 
 import checking
 from autograder.gradcheck import random_problem
 from autograder.notebook import load_definitions
+from autograder.worker import start_random_state
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ class Case:
     label -- what the case is, for messages (never its code)
     args -- the positional arguments, plain data (see autograder.wire): never a function
     check -- check(case, results) -> list of problems; results holds one result per call
-    seed -- numpy's global generator is seeded with it right before the calls (None: not seeded)
+    seed -- numpy's global generator is seeded with it right before the calls (None: put in a state that no
+            seeding gives; see worker.start_random_state)
     repeat -- number of calls in a row
     select -- index paths of the parts of each result to send back (empty: the whole result)
     documented -- True for the case students have in public_tests.py: only its messages show values
@@ -72,8 +73,7 @@ class Reference:
         """
         key = (name, case.label)
         if key not in self._answers:
-            if case.seed is not None:
-                np.random.seed(case.seed)
+            start_random_state(case.seed)
             self._answers[key] = self.definitions()[name](*copy.deepcopy(case.args))
         return self._answers[key]
 
@@ -97,15 +97,47 @@ def summarise(name, failures, total):
 
 
 @dataclass(frozen=True)
+class Clause:
+    """One sentence of a graded function's contract, with what proves the hidden tests enforce it.
+
+    text -- the sentence, from the function's docstring or the notebook's text
+    cases -- the hidden cases that fail when the sentence is broken, each named by a part of its label (the
+             one label that holds it, or else the one that ends with it)
+    mutants -- the mistakes (mutants.py's Variant.mistake) that break this sentence; the tests check that
+               each fails at least one of these cases
+    """
+    text: str
+    cases: tuple
+    mutants: tuple
+
+    def matching(self, cases):
+        """The cases (of the function's cases) that this clause names; raises ValueError unless each part names
+        exactly one."""
+        found = []
+        for part in self.cases:
+            named = [case for case in cases if part in case.label]
+            if len(named) > 1:
+                named = [case for case in named if case.label.endswith(part)]
+            if len(named) != 1:
+                raise ValueError(f"the clause {self.text!r} names the case {part!r}, which is part of "
+                                 f"{len(named)} case labels: name exactly one")
+            found.append(named[0])
+        return found
+
+
+@dataclass(frozen=True)
 class HiddenTests:
     """What an assignment's hidden_tests.py declares as HIDDEN (checked by autograder.assignments when loaded).
 
     labels -- {graded function: short column title for score tables}, for every graded function of the notebook
     cases -- cases(function) -> tuple of Case, the documented case first, each with a label of its own
     timeout -- default seconds per graded function, wall-clock and CPU, for all its cases
+    contracts -- {graded function: its contract, a tuple of Clause}: every sentence of what the function must do,
+                 and the cases that enforce it
     summarise -- summarise(function, failures, total) -> the messages of a function that fails some cases
     """
     labels: dict
     cases: Callable
+    contracts: dict
     timeout: float = 10.0
     summarise: Callable = summarise

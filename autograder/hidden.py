@@ -17,24 +17,35 @@ from autograder import assignments, grading
 from autograder.worker import call_case, error_data
 
 
+def outcomes(name, function):
+    """The Outcome of each hidden case of a graded function, run in this process, in the order of its cases."""
+    found = []
+    for case in assignments.grading(name).cases(name):
+        try:
+            with np.errstate(all="ignore"):  # a wrong function's overflows are reported as wrong values
+                results, facts = call_case(function, copy.deepcopy(case.args), case.seed, case.repeat, case.select)
+        except Exception as error:
+            found.append(grading.Outcome(error=error_data(error, function.__code__.co_filename)))
+            continue
+        found.append(grading.Outcome(results=results, **facts))
+    return found
+
+
 def run(name, function):
     """Run the hidden cases of one graded function in this process.
 
     Returns:
     problems -- list of messages, empty when every case passes
     """
-    assignment = assignments.grading(name)
-    outcomes = []
-    for case in assignment.cases(name):
-        try:
-            with np.errstate(all="ignore"):  # a wrong function's overflows are reported as wrong values
-                results, facts = call_case(function, copy.deepcopy(case.args), case.seed, case.repeat, case.select)
-        except Exception as error:
-            outcomes.append(grading.Outcome(error=error_data(error, function.__code__.co_filename)))
-            continue
-        outcomes.append(grading.Outcome(results=results, **facts))
-    item = grading.verdict(assignment, name, outcomes)
+    item = grading.verdict(assignments.grading(name), name, outcomes(name, function))
     return [] if item.score == item.max_score else item.messages
+
+
+def failures(name, function):
+    """{label: problems} of the hidden cases of a graded function that fail, run in this process."""
+    cases = assignments.grading(name).cases(name)
+    return {case.label: problems for case, outcome in zip(cases, outcomes(name, function))
+            if (problems := grading.judge(name, case, outcome))}
 
 
 def test(name, function):

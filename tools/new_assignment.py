@@ -100,7 +100,7 @@ HIDDEN_TESTS = '''\
 import functools
 from pathlib import Path
 
-from autograder.cases import Case, HiddenTests, Reference, sample_problems
+from autograder.cases import Case, Clause, HiddenTests, Reference, sample_problems
 
 from . import public_tests
 
@@ -122,7 +122,15 @@ def cases(name):
     )
 
 
-HIDDEN = HiddenTests(labels={{"{function}": "{label}"}}, cases=cases)
+# Each sentence of the function's contract, the cases that fail when it is broken, the mutants that break it.
+CONTRACTS = {{
+    "{function}": (
+        Clause("the factor is lambd / (2 * m)", ("the documented case", "m = 7", "m = 13"),
+               ("missing 1/2", "missing 1/m")),
+    ),
+}}
+
+HIDDEN = HiddenTests(labels={{"{function}": "{label}"}}, cases=cases, contracts=CONTRACTS)
 '''
 
 MUTANTS = '''\

@@ -2,10 +2,11 @@
 
 Each assignment's source/<name>/mutants.py lists:
 
-- MUTANTS: each models one plausible student mistake, named in `mistake`;
-  `cause` is a fragment of the message that the visible and the hidden tests
-  must both give for it (None: it must be caught, but no specific message is
-  expected);
+- MUTANTS: each models one plausible student mistake, named in `mistake`
+  (unique for its function; each breaks a clause of its function's contract,
+  see HiddenTests.contracts); `cause` is a fragment of the message that the
+  visible and the hidden tests must both give for it (None: it must be
+  caught, and the message must name no likely cause rather than a wrong one);
 - CORRECT: other right ways to write a function, which must get full marks;
 - EXAMPLES: the example class of examples/submissions/, {student: the
   variants applied to the instructor's solutions, or None for the release as
@@ -38,6 +39,15 @@ class Variant:
 
 def edit(find, replace):
     return ((find, replace),)
+
+
+RESEEDED = "changed the state of numpy's global random generator"  # the hidden tests' message for it
+
+
+def reseeded(line):
+    """Edits that reseed numpy's global generator before a line of the cell (a mistake for any function that
+    promises to leave the generator alone)."""
+    return edit(line, f"    np.random.seed(0)\n{line}")
 
 
 def by_mistake(variants, mistake):

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import stats
 
 import checking
-from autograder.cases import Case, HiddenTests, Reference, sample_problems
+from autograder.cases import Case, Clause, HiddenTests, Reference, sample_problems
 from autograder.gradcheck import gradient_problems, random_problem
 from reg_utils import compute_cost, forward_propagation, relu, sigmoid
 
@@ -483,4 +483,78 @@ def cases(name):
     raise ValueError(f"no hidden tests for {name!r}")
 
 
-HIDDEN = HiddenTests(labels=LABELS, cases=cases, timeout=TIMEOUT)
+# ---------------------------------------------------------------------------
+# Contracts: each sentence a function must honour, the cases that fail when it does not, the mutants that break it
+# ---------------------------------------------------------------------------
+
+DOCUMENTED = "the documented case"
+EVERY_COST_CASE = (DOCUMENTED, "lambd = 0.7", "lambd = 2.5", "lambd = 0")
+EVERY_L2_GRADIENT_CASE = (DOCUMENTED, "lambd = 0.3", "lambd = 1.2", "lambd = 0")
+EVERY_DROPOUT_GRADIENT_CASE = (DOCUMENTED, "keep_prob = 0.6", "keep_prob = 0.8")
+UNCHANGED = "leaves its arguments as they were"
+GENERATOR = "leaves numpy's global random generator as it was (it draws nothing)"
+
+CONTRACTS = {
+    "compute_cost_with_regularization": (
+        Clause("adds an L2 term to the cross-entropy cost", (DOCUMENTED, "lambd = 0.7"), ("no L2 term",)),
+        Clause("the L2 term is lambd / 2 times the sum of the squared weights", (DOCUMENTED, "lambd = 2.5"),
+               ("missing 1/2",)),
+        Clause("divided by m, the number of examples in Y, whatever m is", (DOCUMENTED, "lambd = 0.7", "lambd = 2.5"),
+               ("missing 1/m", "m hard-coded to the documented case's 5")),
+        Clause("the weights of all three layers, W1, W2 and W3", (DOCUMENTED, "lambd = 2.5"),
+               ("W3 left out", "W2 left out")),
+        Clause("each weight squared: not an absolute value, not the square of a sum", (DOCUMENTED, "lambd = 0.7"),
+               ("L1 instead of L2", "square of the sum", "abs on one layer")),
+        Clause("the squares summed, not averaged", (DOCUMENTED, "lambd = 0.7"), ("mean instead of sum",)),
+        Clause("the biases are not regularised", (DOCUMENTED, "lambd = 0.7"), ("biases regularised",)),
+        Clause(UNCHANGED, EVERY_COST_CASE, ("W1 squared in place",)),
+        Clause(GENERATOR, EVERY_COST_CASE, ("numpy's global generator reseeded",)),
+    ),
+    "backward_propagation_with_regularization": (
+        Clause("each dW adds (lambd / m) * W to the cross-entropy's gradient", EVERY_L2_GRADIENT_CASE,
+               ("no L2 term in dW2", "the L2 term alone", "term subtracted",
+                "the L2 term added to a dW1 never computed")),
+        Clause("the L2 term's factor is lambd / m, the derivative of (lambd / 2m) * W**2", EVERY_L2_GRADIENT_CASE,
+               ("lambd instead of lambd/m", "lambd/(2m) instead of lambd/m", "term doubled",
+                "integer division lambd // m")),
+        Clause("the cross-entropy's part is (1 / m) * dZ . A.T", EVERY_L2_GRADIENT_CASE,
+               ("no 1/m on the cross-entropy's gradient",)),
+        Clause("the biases' gradients have no L2 term", EVERY_L2_GRADIENT_CASE, ("regularisation added to db3",)),
+        Clause("the gradients are those of the L2 cost (centred differences agree)", ("lambd = 0.3", "lambd = 1.2"),
+               ("term subtracted", "lambd/(2m) instead of lambd/m")),
+        Clause(UNCHANGED + " (the cache too)", EVERY_L2_GRADIENT_CASE, ("the cache's A3 changed in place",)),
+        Clause(GENERATOR, EVERY_L2_GRADIENT_CASE, ("numpy's global generator reseeded",)),
+    ),
+    "forward_propagation_with_dropout": (
+        Clause("each mask holds 0s and 1s, one per unit and example, of the shape of the activations it masks",
+               (DOCUMENTED, "keep_prob = 0.5", "40 calls"),
+               ("random values used as the mask", "one mask per unit instead of per unit and example")),
+        Clause("a unit is kept with probability keep_prob: np.random.rand(...) < keep_prob",
+               (DOCUMENTED, "keep_prob = 0.5", "keep_prob = 0.8", "40 calls"),
+               ("mask threshold reversed", "mask threshold 1 - keep_prob", "randn instead of rand")),
+        Clause("the kept units are divided by keep_prob", (DOCUMENTED, "keep_prob = 0.5", "keep_prob = 0.8"),
+               ("no scaling by keep_prob", "multiplied by keep_prob", "scaled by 1 - keep_prob")),
+        Clause("both hidden layers get dropout, the output layer none", (DOCUMENTED, "keep_prob = 0.5"),
+               ("no dropout on the second hidden layer", "dropout on the output layer")),
+        Clause("the cache is (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)", (DOCUMENTED, "keep_prob = 1"),
+               ("cache in the wrong order",)),
+        Clause("draws its masks from numpy's global generator, continuing the caller's stream; never reseeds it",
+               (DOCUMENTED, "40 calls"), ("reseeding inside the function",)),
+        Clause(UNCHANGED, (DOCUMENTED, "keep_prob = 0.5", "keep_prob = 0.8", "keep_prob = 1"),
+               ("the masks stored in the caller's parameters",)),
+    ),
+    "backward_propagation_with_dropout": (
+        Clause("dA1 and dA2 are masked by the forward pass's D1 and D2", EVERY_DROPOUT_GRADIENT_CASE,
+               ("mask not re-applied", "wrong mask", "mask applied to dZ2 instead of dA2")),
+        Clause("then divided by keep_prob", EVERY_DROPOUT_GRADIENT_CASE,
+               ("no scaling in backward", "multiplied by keep_prob", "scaled by 1 - keep_prob")),
+        Clause("uses the cache's masks and draws no new one: the same cache gives the same gradients, and numpy's "
+               "global random generator is left as it was", EVERY_DROPOUT_GRADIENT_CASE,
+               ("a new mask drawn in backward",)),
+        Clause("the gradients are those of the cost with the masks held fixed (centred differences agree)",
+               ("keep_prob = 0.6", "keep_prob = 0.8"), ("no scaling in backward", "wrong mask")),
+        Clause(UNCHANGED + " (the cache too)", EVERY_DROPOUT_GRADIENT_CASE, ("the cache's A3 changed in place",)),
+    ),
+}
+
+HIDDEN = HiddenTests(labels=LABELS, cases=cases, contracts=CONTRACTS, timeout=TIMEOUT)

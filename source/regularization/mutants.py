@@ -1,6 +1,6 @@
 """Regularization's mutants, correct variants and example submissions (see tools/variants.py)."""
 
-from tools.variants import Variant, by_mistake, edit
+from tools.variants import RESEEDED, Variant, by_mistake, edit, reseeded
 
 COST = "compute_cost_with_regularization"
 BACKWARD_L2 = "backward_propagation_with_regularization"
@@ -28,8 +28,11 @@ MUTANTS = [
     Variant(COST, edit(L2_TERM, "(np.sum(W1) ** 2 + np.sum(W2) ** 2 + np.sum(W3) ** 2)"),
             "square of the sum", "squares the sum"),
     Variant(COST, edit(L2_TERM, L2_TERM.replace("np.sum", "np.mean")), "mean instead of sum", "np.mean"),
-    Variant(COST, edit("(1 / m)", "(1 / 5)"), "m hard-coded to the documented case's 5", "fails", visible=False),
+    Variant(COST, edit("(1 / m)", "(1 / 5)"), "m hard-coded to the documented case's 5", None, visible=False),
     Variant(COST, edit("np.square(W2)", "np.abs(W2)"), "abs on one layer", None),
+    Variant(COST, edit("np.square(W1)", "np.square(W1, out=W1)"), "W1 squared in place",
+            "in place: the caller's arrays are not the same"),
+    Variant(COST, reseeded("    m = Y.shape[1]\n"), "numpy's global generator reseeded", RESEEDED, visible=False),
     # The gradients with L2
     Variant(BACKWARD_L2, edit("dW2 = 1. / m * np.dot(dZ2, A1.T) + (lambd / m) * W2", "dW2 = 1. / m * np.dot(dZ2, A1.T)"),
             "no L2 term in dW2", "by exactly (lambd/m)*W2: did you forget the regularisation term?"),
@@ -49,6 +52,10 @@ MUTANTS = [
             "no 1/m on the cross-entropy's gradient", "has no 1/m: it is 1. / m * np.dot(dZ2, A1.T)"),
     Variant(BACKWARD_L2, edit("dW1 = 1. / m * np.dot(dZ1, X.T) + (lambd / m) * W1", "dW1 = dW1 + (lambd / m) * W1"),
             "the L2 term added to a dW1 never computed", "reads dW1 before any line has given it a value"),
+    Variant(BACKWARD_L2, edit("dZ3 = A3 - Y", "dZ3 = A3\n    dZ3 -= Y"), "the cache's A3 changed in place",
+            "in place: the caller's arrays are not the same"),
+    Variant(BACKWARD_L2, reseeded("    m = X.shape[1]\n"), "numpy's global generator reseeded", RESEEDED,
+            visible=False),
     # Dropout, forward
     Variant(FORWARD_DROPOUT, edit("(D1 < keep_prob)", "(D1 > keep_prob)"), "mask threshold reversed",
             "the threshold is reversed"),
@@ -76,6 +83,9 @@ MUTANTS = [
             "one mask per unit instead of per unit and example", "should have shape (2, 5)"),
     Variant(FORWARD_DROPOUT, edit("A2 = A2 * D2", "A2 = A2") + edit("A2 = A2 / keep_prob", "A2 = A2"),
             "no dropout on the second hidden layer", "A2 in the cache"),
+    Variant(FORWARD_DROPOUT, edit("    Z3 = np.dot(W3, A2) + b3", "    parameters['D1'], parameters['D2'] = D1, D2\n"
+                                                               "    Z3 = np.dot(W3, A2) + b3"),
+            "the masks stored in the caller's parameters", "in place: the caller's arrays are not the same"),
     # Dropout, backward
     Variant(BACKWARD_DROPOUT, edit("dA2 = dA2 / keep_prob", "dA2 = dA2"), "no scaling in backward",
             "masked but not scaled"),
@@ -90,7 +100,10 @@ MUTANTS = [
             + edit("dA2 = dA2 / keep_prob", "dA2 = dA2")
             + edit("dZ2 = np.multiply(dA2, np.int64(A2 > 0))", "dZ2 = np.multiply(dA2, np.int64(A2 > 0)) * D2 / keep_prob"),
             "mask applied to dZ2 instead of dA2", "instead of dA2"),
-    Variant(BACKWARD_DROPOUT, edit("dA1 = dA1 * D1", "dA1 = dA1 * D2[:2]"), "wrong mask", None),
+    Variant(BACKWARD_DROPOUT, edit("dA1 = dA1 * D1", "dA1 = dA1 * D2[:2]"), "wrong mask",
+            "masked with a mask other than D1"),
+    Variant(BACKWARD_DROPOUT, edit("dZ3 = A3 - Y", "dZ3 = A3\n    dZ3 -= Y"), "the cache's A3 changed in place",
+            "in place: the caller's arrays are not the same"),
 ]
 
 CORRECT = [
@@ -98,6 +111,7 @@ CORRECT = [
     Variant(COST, edit(L2_LINE, "(np.linalg.norm(W1) ** 2 + np.linalg.norm(W2) ** 2 + np.linalg.norm(W3) ** 2)"
                                 " * lambd / (2 * m)")),
     Variant(COST, edit(L2_LINE, "lambd * (np.sum(W1 * W1) + np.sum(W2 * W2) + np.sum(W3 * W3)) / 2 / m")),
+    Variant(COST, edit(L2_LINE, "sum(float(np.dot(W.ravel(), W.ravel())) for W in (W1, W2, W3)) * lambd / (2 * m)")),
     Variant(BACKWARD_L2, edit("dW3 = 1. / m * np.dot(dZ3, A2.T) + (lambd / m) * W3",
                               "dW3 = (np.dot(dZ3, A2.T) + lambd * W3) / m")),
     Variant(BACKWARD_L2, edit("1. / m * np.dot(dZ2, A1.T) + (lambd / m) * W2", "(dZ2 @ A1.T) / m + lambd * W2 / m")),
@@ -110,7 +124,9 @@ CORRECT = [
                                                    "    A1 = A1 * D1 * (1 / keep_prob)\n")),
     Variant(FORWARD_DROPOUT, edit(FORWARD_LAYER_1, "    D1 = np.random.binomial(1, keep_prob, size=A1.shape)\n"
                                                    "    A1 = A1 * D1 / keep_prob\n"), visible=False),
+    Variant(FORWARD_DROPOUT, edit("np.random.rand(A1.shape[0], A1.shape[1])", "np.random.uniform(size=A1.shape)")),
     Variant(BACKWARD_DROPOUT, edit("dA2 = dA2 * D2", "dA2 = np.multiply(dA2, D2)")),
+    Variant(BACKWARD_DROPOUT, edit("dA1 = dA1 * D1", "dA1 = dA1 * D1 / keep_prob") + edit("dA1 = dA1 / keep_prob", "pass")),
     Variant(BACKWARD_DROPOUT, edit("dA1 = dA1 / keep_prob", "dA1 /= keep_prob")),
     Variant(BACKWARD_DROPOUT, edit("dA2 = dA2 * D2", "dA2 *= D2")),
 ]

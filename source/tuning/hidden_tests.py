@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.cases import Case, HiddenTests, Reference, sample_problems
+from autograder.cases import Case, Clause, HiddenTests, Reference, sample_problems
 from autograder.gradcheck import gradient_problems
 from reg_utils import forward_propagation
 from testCases import tiny_problem
@@ -142,27 +142,29 @@ def cases(name):
         X10, Y10 = _split_problem(22, 4, 10)
         X12, Y12 = _split_problem(23, 2, 12)
         X9, Y9 = _split_problem(24, 3, 9)
-        # Two calls each, after numpy's global generator is seeded: the same seed must give the same split.
+        # Two calls each: the same seed must give the same split.
         return (
             Case("the documented case, called twice", (*public_tests.split_dataset_test_case(), 0.3, 1), _check_split,
                  seed=0, repeat=2, documented=True),
             Case("20 examples with labels all different, dev_fraction = 0.25, seed = 7, called twice",
-                 (X20, Y20, 0.25, 7), _check_split, seed=1, repeat=2),
+                 (X20, Y20, 0.25, 7), _check_split, repeat=2),
             Case("the same 20 examples, dev_fraction = 0.25, seed = 8, called twice",
-                 (X20, Y20, 0.25, 8), _check_split, seed=1, repeat=2),
+                 (X20, Y20, 0.25, 8), _check_split, repeat=2),
             Case("13 examples, dev_fraction = 0.2 (2.6 examples), seed = 2024, called twice",
-                 (X13, Y13, 0.2, 2024), _check_split, seed=2, repeat=2),
+                 (X13, Y13, 0.2, 2024), _check_split, repeat=2),
             Case("10 examples with 4 features, dev_fraction = 0.5, seed = 3, called twice",
-                 (X10, Y10, 0.5, 3), _check_split, seed=3, repeat=2),
+                 (X10, Y10, 0.5, 3), _check_split, repeat=2),
             # Where rounding decides: below a half, exactly a half (round goes to the even neighbour), none.
             Case("12 examples, dev_fraction = 0.35 (4.2 examples), seed = 4, called twice",
-                 (X12, Y12, 0.35, 4), _check_split, seed=4, repeat=2),
+                 (X12, Y12, 0.35, 4), _check_split, repeat=2),
             Case("10 examples with 4 features, dev_fraction = 0.25 (2.5 examples), seed = 5, called twice",
-                 (X10, Y10, 0.25, 5), _check_split, seed=5, repeat=2),
+                 (X10, Y10, 0.25, 5), _check_split, repeat=2),
             Case("9 examples, dev_fraction = 0.5 (4.5 examples), seed = 6, called twice",
-                 (X9, Y9, 0.5, 6), _check_split, seed=6, repeat=2),
+                 (X9, Y9, 0.5, 6), _check_split, repeat=2),
             Case("12 examples, dev_fraction = 0.03 (0.36 examples: an empty dev set), seed = 7, called twice",
-                 (X12, Y12, 0.03, 7), _check_split, seed=7, repeat=2),
+                 (X12, Y12, 0.03, 7), _check_split, repeat=2),
+            Case("9 examples, dev_fraction = 1 (an empty training set), seed = 8, called twice",
+                 (X9, Y9, 1.0, 8), _check_split, repeat=2),
         )
     if name == "choose_lambda":
         train_b, dev_b, start_b = tiny_problem(2, 20, 10, (2, 5, 3, 1))
@@ -202,6 +204,8 @@ def cases(name):
             OwnArrays("15 training and 8 dev examples, a network of sizes 3, 5, 3, 1, 10 iterations, "
                       "learning_rate = 0.05",
                       (X_c, Y_c, X_c_dev, Y_c_dev, start_c, 10, 0.05), _check_early_stopping),
+            OwnArrays("the documented data and no iteration at all (num_iterations = 0)",
+                      (*documented, 0, 1.0), _check_early_stopping),
         )
     raise ValueError(f"no hidden tests for {name!r}")
 
@@ -212,4 +216,106 @@ def _flat(problem):
     return X_train, Y_train, X_dev, Y_dev, parameters
 
 
-HIDDEN = HiddenTests(labels=LABELS, cases=cases, timeout=TIMEOUT)
+# ---------------------------------------------------------------------------
+# Contracts: each sentence a function must honour, the cases that fail when it does not, the mutants that break it
+# ---------------------------------------------------------------------------
+
+DOCUMENTED = "the documented case"
+SPLIT_CASES = (DOCUMENTED, "labels all different", "the same 20 examples", "2.6 examples", "4 features, "
+               "dev_fraction = 0.5", "4.2 examples", "2.5 examples", "4.5 examples", "empty dev set",
+               "empty training set")
+CHOOSE_CASES = (DOCUMENTED, "three tie", "lambdas 0.05", "a single lambd", "two tie", "0.05 apart")
+EARLY_CASES = (DOCUMENTED, "40 iterations", "learning_rate = 0,", "10 iterations", "num_iterations = 0")
+UNCHANGED = "leaves its arguments as they were"
+GENERATOR = "leaves numpy's global random generator as it was"
+RESEEDED = "numpy's global generator reseeded"
+
+CONTRACTS = {
+    "compute_cost_with_l1": (
+        Clause("adds an L1 term to the cross-entropy cost", (DOCUMENTED, "lambd = 0.7"), ("no L1 term",)),
+        Clause("the L1 term is lambd / m times the sum of the absolute values of the weights, with no 1/2",
+               (DOCUMENTED, "lambd = 0.7", "lambd = 2.5"),
+               ("missing 1/m", "the 1/2 of L2 kept", "m hard-coded to the documented case's 5")),
+        Clause("the absolute value of each weight: not its square, its sign or the absolute value of a sum",
+               (DOCUMENTED, "lambd = 0.7", "lambd = 2.5"),
+               ("squares instead of absolute values", "absolute value of the sum", "signed sum, no absolute value")),
+        Clause("the weights of all three layers, summed, not averaged", (DOCUMENTED, "lambd = 2.5"),
+               ("W3 left out", "mean instead of sum")),
+        Clause("the biases are not penalised", (DOCUMENTED, "lambd = 0.7"), ("biases penalised",)),
+        Clause(UNCHANGED, (DOCUMENTED, "lambd = 0.7", "lambd = 2.5", "lambd = 0"),
+               ("absolute values of W1 taken in place",)),
+        Clause(GENERATOR + " (it draws nothing)", (DOCUMENTED, "lambd = 0.7", "lambd = 2.5", "lambd = 0"),
+               (RESEEDED,)),
+    ),
+    "backward_propagation_with_l1": (
+        Clause("each dW adds (lambd / m) * sign(W) to the cross-entropy's gradient",
+               (DOCUMENTED, "lambd = 0.3", "lambd = 1.2"),
+               ("no L1 term in dW2", "L2 gradient instead of L1", "np.abs instead of np.sign", "term subtracted",
+                "lambd instead of lambd/m")),
+        Clause("the gradients are those of the L1 cost away from 0 (centred differences agree)",
+               ("lambd = 0.3", "lambd = 1.2"), ("term subtracted", "L2 gradient instead of L1")),
+        Clause("a weight of exactly 0 gets 0 from the L1 term (np.sign(0) = 0), never NaN",
+               ("some weights exactly 0",), ("sign of 0 taken as +1", "sign as |W| / W, NaN at 0")),
+        Clause("the biases' gradients have no L1 term", (DOCUMENTED, "lambd = 0.3"), ("regularisation added to db3",)),
+        Clause(UNCHANGED + " (the cache too)", (DOCUMENTED, "lambd = 0.3", "lambd = 1.2", "lambd = 0"),
+               ("the cache's A3 changed in place",)),
+        Clause(GENERATOR + " (it draws nothing)", (DOCUMENTED, "lambd = 0.3", "lambd = 1.2", "lambd = 0"),
+               (RESEEDED,)),
+    ),
+    "split_dataset": (
+        Clause("shuffles with its own generator, np.random.default_rng(seed): the same seed gives the same split",
+               SPLIT_CASES, ("global generator reseeded", "legacy generator RandomState(seed)",
+                             "global generator, not seeded", "generator without the seed", "seed hard-coded to 1")),
+        Clause(GENERATOR, SPLIT_CASES, ("the global generator reseeded besides", "global generator reseeded")),
+        Clause("moves whole examples: X's columns and Y's labels in the same order",
+               (DOCUMENTED, "labels all different", "the same 20 examples"),
+               ("labels not shuffled", "labels shuffled in another order", "each row of X shuffled on its own")),
+        Clause("m_dev = round(dev_fraction * m), to the nearest integer (a fraction below a half rounds down, "
+               "above a half up)", ("2.6 examples", "4.2 examples"),
+               ("size truncated with int", "size rounded up")),
+        Clause("an exact half goes to the even neighbour, as Python's round does", ("2.5 examples", "4.5 examples"),
+               ("a half rounded up", "the training set's size rounded instead")),
+        Clause("either set may be empty (m_dev = 0 or m)", ("empty dev set", "empty training set"),
+               ("dev set sliced from the end, every example when m_dev is 0",)),
+        Clause("the training set is the first m - m_dev shuffled examples, the dev set the last m_dev: each example "
+               "in exactly one", SPLIT_CASES, ("the two parts overlap by one example", "dev set taken first")),
+        Clause("returns (X_train, Y_train, X_dev, Y_dev), in that order", SPLIT_CASES,
+               ("sklearn's order of the results",)),
+        Clause(UNCHANGED, SPLIT_CASES, ("X and Y shuffled in place, each on its own",)),
+    ),
+    "choose_lambda": (
+        Clause("trains one network per lambd on the training set, with that lambd", CHOOSE_CASES,
+               ("lambd not passed to train_model",)),
+        Clause("every lambd starts from the same initial parameters", ("three tie", "lambdas 0.05", "two tie"),
+               ("each lambd trained on from the previous one's parameters",)),
+        Clause("the accuracies, not error rates, on the training and on the dev set, in the order of lambdas",
+               CHOOSE_CASES, ("error rates instead of accuracies", "dev accuracy measured on the training set")),
+        Clause("chooses by dev accuracy, every lambd included", CHOOSE_CASES,
+               ("chosen by training accuracy", "the last lambd left out of the choice")),
+        Clause("in a tie (exact accuracies), the largest lambd, whatever else differs",
+               ("three tie", "two tie", "0.05 apart"),
+               ("ties go to the smallest lambd", "ties broken by the smallest train-dev gap",
+                "dev accuracies compared rounded to one decimal")),
+        Clause("returns the lambd itself, not its position", CHOOSE_CASES, ("index returned instead of lambd",)),
+        Clause(GENERATOR + " (training draws nothing)", CHOOSE_CASES, (RESEEDED,)),
+    ),
+    "model_with_early_stopping": (
+        Clause("dev_costs holds the num_iterations + 1 costs on the dev set, from the initial parameters on",
+               EARLY_CASES, ("cost measured on the training set", "one step too few")),
+        Clause("best_iteration is the first iteration with the lowest dev cost (a tie keeps the earlier)",
+               (DOCUMENTED, "40 iterations", "learning_rate = 0,"),
+               ("ties go to the last iteration", "compared with the previous cost, not the best",
+                "iteration off by one")),
+        Clause("best_parameters are the parameters after best_iteration steps, the initial ones when no step "
+               "improves", ("learning_rate = 0,", "num_iterations = 0"),
+               ("no best parameters unless a step improves",)),
+        Clause("best_parameters are arrays of their own, not the caller's nor the loop's",
+               ("learning_rate = 0,", "40 iterations", "num_iterations = 0"),
+               ("no copy of the best parameters", "shallow copy of the best parameters",
+                "the caller's parameters returned when iteration 0 is best")),
+        Clause(UNCHANGED, EARLY_CASES, ("the caller's parameters changed in place",)),
+        Clause(GENERATOR + " (training draws nothing)", EARLY_CASES, (RESEEDED,)),
+    ),
+}
+
+HIDDEN = HiddenTests(labels=LABELS, cases=cases, contracts=CONTRACTS, timeout=TIMEOUT)

@@ -1,6 +1,6 @@
 """Tuning's mutants, correct variants and example submissions (see tools/variants.py)."""
 
-from tools.variants import Variant, by_mistake, edit
+from tools.variants import RESEEDED, Variant, by_mistake, edit, reseeded
 
 COST_L1 = "compute_cost_with_l1"
 BACKWARD_L1 = "backward_propagation_with_l1"
@@ -27,8 +27,11 @@ MUTANTS = [
     Variant(COST_L1, edit(L1_TERM, "(np.sum(W1) + np.sum(W2) + np.sum(W3))"), "signed sum, no absolute value",
             "with their signs"),
     Variant(COST_L1, edit(L1_TERM, L1_TERM.replace("np.sum", "np.mean")), "mean instead of sum", "np.mean"),
-    Variant(COST_L1, edit("(lambd / m)", "(lambd / 5)"), "m hard-coded to the documented case's 5", "fails",
+    Variant(COST_L1, edit("(lambd / m)", "(lambd / 5)"), "m hard-coded to the documented case's 5", None,
             visible=False),
+    Variant(COST_L1, edit("np.abs(W1)", "np.abs(W1, out=W1)"), "absolute values of W1 taken in place",
+            "in place: the caller's arrays are not the same"),
+    Variant(COST_L1, reseeded("    m = Y.shape[1]\n"), "numpy's global generator reseeded", RESEEDED, visible=False),
     # The gradients with L1
     Variant(BACKWARD_L1, edit(" + (lambd / m) * np.sign(W2)", ""), "no L1 term in dW2",
             "by exactly (lambd/m)*np.sign(W2): did you forget the regularisation term?"),
@@ -46,6 +49,10 @@ MUTANTS = [
     Variant(BACKWARD_L1, edit("db3 = 1. / m * np.sum(dZ3, axis=1, keepdims=True)",
                               "db3 = 1. / m * np.sum(dZ3, axis=1, keepdims=True) + (lambd / m) * np.sign(b3)"),
             "regularisation added to db3", "db3 has a regularisation term"),
+    Variant(BACKWARD_L1, edit("dZ3 = A3 - Y", "dZ3 = A3\n    dZ3 -= Y"), "the cache's A3 changed in place",
+            "in place: the caller's arrays are not the same"),
+    Variant(BACKWARD_L1, reseeded("    m = X.shape[1]\n"), "numpy's global generator reseeded", RESEEDED,
+            visible=False),
     # The split
     Variant(SPLIT, edit("rng = np.random.default_rng(seed)", "np.random.seed(seed)")
             + edit("rng.permutation(m)", "np.random.permutation(m)"),
@@ -76,8 +83,7 @@ MUTANTS = [
             + edit("Y_dev = Y_shuffled[:, m_train:]", "Y_dev = Y_shuffled[:, -m_dev:]"),
             "dev set sliced from the end, every example when m_dev is 0", "X_shuffled[:, -m_dev:]", visible=False),
     Variant(SPLIT, edit("    return X_train, Y_train, X_dev, Y_dev", "    np.random.seed(seed)\n    return X_train, Y_train, X_dev, Y_dev"),
-            "the global generator reseeded besides", "changed the state of numpy's global random generator",
-            visible=False),
+            "the global generator reseeded besides", RESEEDED, visible=False),
     Variant(SPLIT, edit("X_dev = X_shuffled[:, m_train:]", "X_dev = X_shuffled[:, m_train - 1:m - 1]")
             + edit("Y_dev = Y_shuffled[:, m_train:]", "Y_dev = Y_shuffled[:, m_train - 1:m - 1]"),
             "the two parts overlap by one example", "exactly once"),
@@ -114,6 +120,11 @@ MUTANTS = [
                          "train_accuracy = 1 - accuracy(trained, X_train, Y_train)")
             + edit("dev_accuracy = accuracy(trained, X_dev, Y_dev)", "dev_accuracy = 1 - accuracy(trained, X_dev, Y_dev)"),
             "error rates instead of accuracies", "error rates"),
+    Variant(CHOOSE, edit("trained = train_model(X_train, Y_train, parameters,",
+                         "trained = parameters = train_model(X_train, Y_train, parameters,"),
+            "each lambd trained on from the previous one's parameters", None),
+    Variant(CHOOSE, reseeded("    for lambd in lambdas:\n"), "numpy's global generator reseeded", RESEEDED,
+            visible=False),
     # Early stopping
     Variant(EARLY, edit("best_parameters = copy.deepcopy(parameters)  # a copy", "best_parameters = parameters  # a copy"),
             "no copy of the best parameters", "copy.deepcopy(parameters)"),
@@ -133,24 +144,39 @@ MUTANTS = [
             "the caller's parameters returned when iteration 0 is best", "arrays that belong to the caller"),
     Variant(EARLY, edit("    parameters = copy.deepcopy(parameters)  # the loop", "    parameters = parameters  # the loop"),
             "the caller's parameters changed in place", "in place: the caller's arrays are not the same"),
+    Variant(EARLY, edit("range(1, num_iterations + 1)", "range(1, num_iterations)"), "one step too few",
+            None),
+    Variant(EARLY, edit("    best_parameters = copy.deepcopy(parameters)\n    best_iteration = 0",
+                        "    best_parameters = None\n    best_iteration = 0"),
+            "no best parameters unless a step improves", "best_parameters is still None"),
+    Variant(EARLY, reseeded("    best_iteration = 0\n"), "numpy's global generator reseeded", RESEEDED, visible=False),
 ]
 
 CORRECT = [
     Variant(COST_L1, edit(L1_TERM, "(np.sum(np.sqrt(W1 ** 2)) + np.sum(np.sqrt(W2 ** 2)) + np.sum(np.sqrt(W3 ** 2)))")),
     Variant(COST_L1, edit(L1_LINE, "lambd * sum(np.linalg.norm(W.ravel(), 1) for W in (W1, W2, W3)) / m")),
+    Variant(COST_L1, edit(L1_LINE, "sum(np.abs(parameters[f'W{l}']).sum() for l in (1, 2, 3)) * lambd / m")),
     Variant(BACKWARD_L1, edit("np.sign(W1)", "np.where(W1 > 0, 1, np.where(W1 < 0, -1, 0))")),
+    Variant(BACKWARD_L1, edit("dW3 = 1. / m * np.dot(dZ3, A2.T) + (lambd / m) * np.sign(W3)",
+                              "dW3 = (np.dot(dZ3, A2.T) + lambd * np.sign(W3)) / m")),
     Variant(BACKWARD_L1, edit("(lambd / m) * np.sign(W2)", "lambd * ((W2 > 0).astype(float) - (W2 < 0)) / m")),
     Variant(SPLIT, edit("permutation = rng.permutation(m)", "permutation = np.arange(m); rng.shuffle(permutation)")),
     Variant(SPLIT, edit("X_shuffled = X[:, permutation]", "X_shuffled = np.take(X, permutation, axis=1)")),
     Variant(SPLIT, edit("m_dev = round(dev_fraction * m)  #", "m_dev = int(np.round(dev_fraction * m))  #")),
+    Variant(SPLIT, edit("X_shuffled = X[:, permutation]", "X_shuffled = np.stack([X[:, i] for i in permutation], axis=1)")),
+    Variant(SPLIT, edit("X_train = X_shuffled[:, :m_train]", "X_train, X_dev = np.split(X_shuffled, [m_train], axis=1)")
+            + edit("X_dev = X_shuffled[:, m_train:]", "pass")),
     Variant(CHOOSE, edit(BEST_LINE, "best = len(dev_accuracies) - 1 - int(np.argmax(dev_accuracies[::-1]))")),
     Variant(CHOOSE, edit("best_lambd = lambdas[best]",
                          "best_lambd = max(l for l, a in zip(lambdas, dev_accuracies) if a == max(dev_accuracies))")),
+    Variant(CHOOSE, edit(BEST_LINE, "best = max(range(len(lambdas)), key=lambda i: (dev_accuracies[i], i))")),
     Variant(CHOOSE, edit("dev_accuracy = accuracy(trained, X_dev, Y_dev)",
                          "dev_accuracy = np.sum(predict_dec(trained, X_dev) == Y_dev) / Y_dev.shape[1]")),
     Variant(EARLY, edit("best_parameters = copy.deepcopy(parameters)  # a copy",
                         "best_parameters = {key: value.copy() for key, value in parameters.items()}  # a copy")),
     Variant(EARLY, edit("improved = dev_cost < dev_costs[best_iteration]", "improved = dev_cost < min(dev_costs)")),
+    Variant(EARLY, edit("best_parameters = copy.deepcopy(parameters)  # a copy",
+                        "best_parameters = {key: np.array(value) for key, value in parameters.items()}  # a copy")),
 ]
 
 EXAMPLES = {
