@@ -11,7 +11,7 @@ COURSE ?= .
 ASSIGNMENT ?= regularization
 
 .DEFAULT_GOAL := run
-.PHONY: run test bench execute release check grade examples new-assignment notebook lab dataset dataset-table venv clean
+.PHONY: run test bench bench-large execute release dist check grade examples new-assignment notebook lab dataset dataset-table venv clean
 
 venv: $(STAMP)
 
@@ -25,13 +25,15 @@ $(STAMP): requirements.txt Makefile
 	@touch $@
 
 ## The main job: regenerate the student release, grade the example submissions of every
-## assignment into a fresh course directory (with nbgrader's SQLite gradebook) and print the score tables.
+## assignment into a fresh course directory (with nbgrader's SQLite gradebook), print the score tables
+## and write each assignment's class report.
 run: $(STAMP)
 	$(PY) -m tools.release
 	rm -rf $(EXAMPLE_COURSE) && mkdir -p $(EXAMPLE_COURSE)
 	cp -R examples/submissions $(EXAMPLE_COURSE)/submitted
 	for assignment in $$($(PY) -c 'from autograder import assignments; print(*assignments.names())'); do \
-		$(PY) -m autograder grade "$$assignment" --course-dir $(EXAMPLE_COURSE) --table || exit 1; done
+		$(PY) -m autograder grade "$$assignment" --course-dir $(EXAMPLE_COURSE) --table || exit 1; \
+		$(PY) -m autograder report "$$assignment" --course-dir $(EXAMPLE_COURSE) || exit 1; done
 
 ## Execute the instructor notebook (into build/) and print the three models' accuracies.
 notebook: $(STAMP)
@@ -45,6 +47,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks.bench --update benchmarks/README.md
 
+## Grade a class of 2,000 submissions and one of 20 (steady rate, memory, similarity); table in benchmarks/README.md.
+bench-large: $(STAMP)
+	$(PY) -m benchmarks.bench --large 2000 --update benchmarks/README.md
+
 ## Re-execute the instructor notebooks and the companion notebooks in place, to commit their refreshed outputs.
 execute: $(STAMP)
 	for notebook in source/*/*.ipynb notebooks/*.ipynb; do $(PY) -m tools.execute "$$notebook" --output "$$notebook" || exit 1; done
@@ -52,6 +58,10 @@ execute: $(STAMP)
 ## Generate the student release of every assignment in source/ into release/ (commit the result).
 release: $(STAMP)
 	$(PY) -m tools.release
+
+## Package each assignment's release as dist/<assignment>.zip for students (checked: no solution, no grader code).
+dist: release
+	$(PY) -m tools.dist
 
 ## Validate a filled-in notebook with nbgrader and print a verdict per graded function: make check NB=path/to/notebook.ipynb
 check: $(STAMP)
@@ -85,4 +95,4 @@ dataset-table: $(STAMP)
 	$(PY) datasets/make_football.py --table
 
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build dist .pytest_cache

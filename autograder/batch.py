@@ -86,10 +86,12 @@ class Pool:
     jobs -- submissions graded at a time on this machine (1: in this process)
     scheduler -- address of a Dask scheduler (tcp://host:8786); jobs is then ignored
     unsafe -- grade without sandboxes (--unsafe-no-sandbox)
+    before_fork -- called before processes are forked again (after one died): it must return when no other thread
+                   of this process can hold a lock, such as the import lock, that a forked child would inherit held
     """
 
-    def __init__(self, jobs=1, scheduler=None, unsafe=False):
-        self.jobs, self.scheduler, self.unsafe = jobs, scheduler, unsafe
+    def __init__(self, jobs=1, scheduler=None, unsafe=False, before_fork=None):
+        self.jobs, self.scheduler, self.unsafe, self.before_fork = jobs, scheduler, unsafe, before_fork
         self.client = self.executor = None
         self._generation = 0
 
@@ -112,9 +114,13 @@ class Pool:
         if self.jobs == 1:
             self.executor = cf.ThreadPoolExecutor(1, thread_name_prefix="grading")
         else:
-            # Forked processes start at once, with this process's imports already loaded.
+            # Forked processes start at once, with this process's imports already loaded: all of them here, at the
+            # first task (fork's rule), before the caller starts threads of its own.
+            if self._generation > 1 and self.before_fork is not None:
+                self.before_fork()
             self.executor = cf.ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
                                                    initializer=_die_with_parent)
+            self.executor.submit(int).result(timeout=60)
 
     def concurrency(self):
         """How many tasks can run at the same time."""

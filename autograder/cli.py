@@ -3,6 +3,11 @@
     python -m autograder grade <assignment> [--course-dir DIR] [--student ID ...] [--timeout SECONDS]
                                [--db URL | --db-file FILE] [--jobs N | --scheduler ADDRESS] [--table] [--quiet]
                                [--unsafe-no-sandbox]
+    python -m autograder export <assignment> [--course-dir DIR] [--db URL | --db-file FILE]
+                                --format canvas|csv|json [--output FILE] [--roster FILE] [--canvas-id ID]
+    python -m autograder report <assignment> [--course-dir DIR] [--output-dir DIR]
+    python -m autograder similarity <assignment> [--course-dir DIR] [--output-dir DIR]
+    python -m autograder gradescope <assignment> [--output FILE] [--container-is-the-sandbox]
     python -m autograder doctor
 
 Grades every submitted/<student_id>/<assignment>/ folder of the course
@@ -19,14 +24,20 @@ set up, `grade` refuses (exit 2) and says what is missing, unless
 --unsafe-no-sandbox is given. Exits 0 when every submission was graded,
 whatever the scores; 1 when some could not be (their failure is recorded,
 never an older grade left standing); 2 on a usage error, with a message that
-says what to do. `doctor` prints each protection for student code, the tool
-behind it, and what a sandbox looks like from the inside; `grade` prints the
-protections when it starts.
+says what to do. `report` writes the class report (the common mistakes,
+autograder.classreport) and `similarity` the pairs of submissions whose code
+is alike (autograder.similarity), both in reports/<assignment>/; `export`
+writes the gradebook's scores for an LMS or a spreadsheet
+(autograder.export); `gradescope` writes an assignment's autograder bundle
+for Gradescope (autograder.gradescope). `doctor` prints
+each protection for student code, the tool behind it, and what a sandbox
+looks like from the inside; `grade` prints the protections when it starts.
 """
 
 import argparse
 import contextlib
 import fcntl
+import importlib
 import os
 import sys
 import time
@@ -35,9 +46,10 @@ from pathlib import Path
 import sqlalchemy
 import tqdm
 
-from autograder import assignments, batch, grading, report, sandbox
+from autograder import assignments, batch, export, gradescope, grading, report, sandbox
 
 DB_VARIABLE = "AUTOGRADER_DB_URL"
+GRADEBOOK_AFTER = 100  # results graded before the gradebook starts opening (see run)
 
 
 def submissions(course, assignment, students):
@@ -150,19 +162,32 @@ def _safe(db_url):
     return sqlalchemy.engine.make_url(db_url).render_as_string(hide_password=True)
 
 
-@contextlib.contextmanager
-def open_gradebook(db_url, course, assignment):
-    """nbgrader's gradebook (default: the course's gradebook.db), closed at the end."""
+def gradebook_writer(db_url, course, assignment):
+    """nbgrader's gradebook writer (default: the course's gradebook.db), not open yet. A database server that
+    cannot be reached is a usage error at once, before anything is graded."""
     db_url = db_url or f"sqlite:///{(course / 'gradebook.db').resolve()}"
-    gradebook = report.GradebookWriter(db_url, assignment)
+    url = sqlalchemy.engine.make_url(db_url)
+    if url.get_backend_name() != "sqlite":
+        try:
+            with sqlalchemy.create_engine(url).connect():
+                pass
+        except (sqlalchemy.exc.SQLAlchemyError, ImportError) as error:
+            raise _unusable(db_url, error) from None
+    return report.GradebookWriter(db_url, assignment, course)
+
+
+def _unusable(db_url, error):
+    """The usage error for a gradebook that cannot be used, without the URL's password."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return grading.UsageError(f"cannot use the gradebook at {_safe(db_url)}: {reason}")
+
+
+def ready(gradebook):
+    """Wait for the gradebook to be open; a gradebook that cannot be used is a usage error (nothing recorded)."""
     try:
-        gradebook.open()
+        gradebook.wait()
     except sqlalchemy.exc.SQLAlchemyError as error:
-        gradebook.close()
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise grading.UsageError(f"cannot use the gradebook at {_safe(db_url)}: {reason}") from None
-    with contextlib.closing(gradebook):
-        yield gradebook
+        raise _unusable(gradebook.db_url, error) from None
 
 
 def run(args, course, assignment, todo, db_url):
@@ -182,12 +207,36 @@ def run(args, course, assignment, todo, db_url):
         bar.write(text, file=file)
         file.flush()
 
+    waiting = []  # (student_id, items, timestamp): scores for the gradebook, which opens while grading goes on
+
     def record(student_id, items, failure=None):
         """Write what one submission got (here only: the results of every process come back to this one)."""
         report.write_results(course, student_id, assignment.name, items, failure)
         report.write_feedback(course, student_id, assignment.name, assignment.notebook, items, failure)
-        gradebook.record(student_id, items)
         graded[(student_id, assignment.name)] = (items, failure)
+        waiting.append((student_id, items, report.submission_timestamp(course, student_id, assignment.name)))
+
+    def to_gradebook(block):
+        """Record the waiting scores in the gradebook, once it is open (block: wait for it).
+
+        Opening it (importing nbgrader) takes seconds of CPU, which would slow the grading of a small class: it
+        starts in a thread after GRADEBOOK_AFTER results (the scores wait in a queue), or at the end.
+        """
+        if not gradebook.started() and (block or len(graded) >= GRADEBOOK_AFTER):
+            gradebook.start()
+        if not block and not gradebook.opened():
+            return
+        ready(gradebook)
+        while waiting:
+            student_id, items, timestamp = waiting.pop(0)
+            try:
+                gradebook.record(student_id, items, timestamp)
+            except Exception as error:  # a bug of the grader's, or the database's: say so, go on
+                if student_id not in failed:
+                    failed.append(student_id)
+                say(f"error: the scores of {student_id} could not be written to the gradebook "
+                    f"({type(error).__name__}: {error}); its results.json and feedback are written: grade it again.",
+                    file=sys.stderr)
 
     def finish(student_id, items):
         try:
@@ -198,6 +247,7 @@ def run(args, course, assignment, todo, db_url):
         bar.update()
         if not args.quiet:
             say(f"{student_id}: {sum(i.score for i in items):g}/{sum(i.max_score for i in items):g}")
+        to_gradebook(block=False)
 
     def give_up(student_id, reason):
         """A submission that could not be graded: its failure replaces any older grade, with zero points."""
@@ -211,6 +261,7 @@ def run(args, course, assignment, todo, db_url):
         except Exception as error:
             kept = f"and the failure could not be recorded either ({type(error).__name__}: {error})"
         say(f"error: {student_id} could not be graded ({reason}); {kept}.", file=sys.stderr)
+        to_gradebook(block=False)
 
     def tasks():
         for student_id, _ in todo:
@@ -220,8 +271,10 @@ def run(args, course, assignment, todo, db_url):
             else:
                 finish(student_id, items)
 
-    with batch.Pool(args.jobs, args.scheduler, args.unsafe_no_sandbox) as pool, \
-            open_gradebook(db_url, course, assignment) as gradebook, bar:
+    gradebook = gradebook_writer(db_url, course, assignment)
+    # The gradebook opens in a thread (importing nbgrader takes seconds) after the pool has forked its processes.
+    with contextlib.closing(gradebook), \
+            batch.Pool(args.jobs, args.scheduler, args.unsafe_no_sandbox, gradebook.settled) as pool, bar:
         for task, result, error in pool.grade(assignment.name, tasks(), args.timeout):
             if error is not None:
                 give_up(task.student_id, batch.failure_reason(error))
@@ -233,6 +286,7 @@ def run(args, course, assignment, todo, db_url):
                 say(("Protections for student code" + (" (another worker)" if len(reports) > 1 else "")
                      + ":\n" + description))
             finish(task.student_id, result.items)
+        to_gradebook(block=True)
         where = pool.where()
     report.update_grades_csv(course, graded)
     seconds = time.perf_counter() - start
@@ -275,8 +329,50 @@ def parser():
     grade_parser.add_argument("--unsafe-no-sandbox", action="store_true",
                               help="grade even where student code cannot be isolated (it can then read the "
                                    "solutions and change grades): only for code you trust")
+    export_parser = commands.add_parser("export", help="write the gradebook's scores for an LMS or a spreadsheet")
+    export_parser.add_argument("assignment", help="assignment name: a folder of source/")
+    export_parser.add_argument("--course-dir", type=Path, default=Path("."), help="default: the current directory")
+    export_parser.add_argument("--db", metavar="URL", help="as for grade")
+    export_parser.add_argument("--db-file", metavar="FILE", help="as for grade")
+    export_parser.add_argument("--format", choices=("canvas", "csv", "json"), required=True,
+                               help="canvas: Canvas's gradebook import CSV; csv and json: a score per function")
+    export_parser.add_argument("--output", metavar="FILE", help="default: standard output")
+    export_parser.add_argument("--roster", metavar="FILE",
+                               help="CSV with student_id and the LMS's Student, ID, SIS User ID, SIS Login ID, Section")
+    export_parser.add_argument("--canvas-id", metavar="ID",
+                               help="the Canvas assignment's id, for the column title (without it, Canvas creates "
+                                    "a new assignment)")
+    for command, help_text in (("report", "write the class report: score distribution, pass rates, the most "
+                                          "frequent likely causes, the hidden cases that fail most"),
+                               ("similarity", "report pairs of submissions whose graded code is alike: evidence "
+                                              "for a person to look at, not a verdict")):
+        command_parser = commands.add_parser(command, help=help_text)
+        command_parser.add_argument("assignment", help="assignment name: a folder of source/ (there: "
+                                                       f"{', '.join(assignments.names())})")
+        command_parser.add_argument("--course-dir", type=Path, default=Path("."),
+                                    help="default: the current directory")
+        command_parser.add_argument("--output-dir", type=Path, metavar="DIR",
+                                    help="default: COURSE_DIR/reports/<assignment>/")
+    gradescope_parser = commands.add_parser("gradescope", help="write the Gradescope autograder bundle (a zip) of an "
+                                                               "assignment")
+    gradescope_parser.add_argument("assignment", help="assignment name: a folder of source/ (there: "
+                                                      f"{', '.join(assignments.names())})")
+    gradescope_parser.add_argument("--output", type=Path, default=Path("autograder.zip"), metavar="FILE",
+                                   help="the zip to write (default: autograder.zip)")
+    gradescope_parser.add_argument("--container-is-the-sandbox", action="store_true",
+                                   help=gradescope.SANDBOX_OPTION_HELP)
     commands.add_parser("doctor", help="report which protections for student code work on this machine")
     return main_parser
+
+
+def export_scores(args):
+    """`export`: the gradebook's scores for an LMS or a spreadsheet (autograder.export)."""
+    course = args.course_dir
+    db_url = database_url(args)
+    if db_url is None and not (course / "gradebook.db").is_file():
+        raise grading.UsageError(f"no gradebook at {course / 'gradebook.db'}: grade first, or give --db-file")
+    report.add_interpreter_to_path()
+    export.command(args, db_url or f"sqlite:///{(course / 'gradebook.db').resolve()}")
 
 
 def doctor():
@@ -299,6 +395,13 @@ def main(argv=None):
     try:
         if args.command == "doctor":
             doctor()
+        elif args.command == "gradescope":
+            gradescope.command(args)
+        elif args.command in ("report", "similarity"):  # imported here: matplotlib is slow to import
+            importlib.import_module({"report": "autograder.classreport",
+                                     "similarity": "autograder.similarity"}[args.command]).command(args)
+        elif args.command == "export":
+            export_scores(args)
         else:
             failed, _ = grade(args)
             if failed:

@@ -15,6 +15,7 @@ import base64
 import functools
 import json
 import os
+import re
 import select
 import signal
 import stat
@@ -51,11 +52,38 @@ class UsageError(Exception):
 
 @dataclass
 class Item:
-    """The grade of one graded function."""
+    """The grade of one graded function.
+
+    cause -- the likely cause of its failure as data, {"id": ..., "message": ...} (see likely_cause), or None
+    failed_cases -- the labels of the hidden cases it failed (for the instructor's class report)
+    """
     name: str
     score: float
     max_score: float
     messages: list = field(default_factory=list)
+    cause: dict | None = None
+    failed_cases: list = field(default_factory=list)
+
+
+LIKELY_CAUSE = re.compile(r"Likely cause: ([^\n]+)")
+
+
+def likely_cause(problems):
+    """What a failing case's problems say went wrong, as data: {"id": the words of the sentence without numbers or
+    punctuation (dW1's and dW2's missing term share one), "message": the sentence}. The sentence is the likely
+    cause the problems name, else their first line, the symptom (its id then starts with "symptom-")."""
+    text = "\n".join(problems)
+    found = LIKELY_CAUSE.search(text)
+    if found is not None:
+        return _cause(found.group(1))
+    first = text.split("\n", 1)[0]
+    symptom = _cause(first.split(": ", 1)[1] if ": " in first[:80] else first)
+    return {"id": f"symptom-{symptom['id']}", "message": symptom["message"]}
+
+
+def _cause(message):
+    message = message.strip()
+    return {"id": "-".join(re.findall(r"[a-z]+", message.lower())[:16]), "message": message}
 
 
 @dataclass
@@ -107,7 +135,8 @@ def verdict(assignment, name, outcomes):
                 if (problems := judge(name, case, outcome))]
     points = assignment.points[name]
     if failures:
-        return Item(name, 0.0, points, assignment.hidden.summarise(name, failures, len(cases)))
+        return Item(name, 0.0, points, assignment.hidden.summarise(name, failures, len(cases)),
+                    likely_cause(failures[0][1]), [label for label, _ in failures])
     return Item(name, points, points, [f"{name} passes all {len(cases)} hidden tests."])
 
 
@@ -354,6 +383,7 @@ def grade_notebook(assignment, data, timeout, unsafe=False):
             if not info["copies"]:
                 item.messages.append(f"no cell starts with '{MARKER}{name}': restore the cell from the release "
                                      "and write your code in it.")
+                item.cause = _cause("the graded cell is missing")
                 continue
             if info["copies"] > 1:
                 item.messages.append(f"{info['copies']} cells are marked GRADED FUNCTION: {name}; "
@@ -361,11 +391,14 @@ def grade_notebook(assignment, data, timeout, unsafe=False):
             if info["not_started"]:
                 item.messages.append(f"{name} is not done yet: the lines between START CODE HERE and "
                                      "END CODE HERE are still `None`.")
+                item.cause = _cause("not done yet: the lines to write are still None")
                 continue
             outcomes, problem = session.run(name, timeout)
             if problem:
                 item.messages.append(problem)
+                item.cause = likely_cause([problem])
                 continue
             graded = verdict(assignment, name, outcomes)
             item.score, item.messages = graded.score, item.messages + graded.messages
+            item.cause, item.failed_cases = graded.cause, graded.failed_cases
     return list(items.values()), session.peak_memory

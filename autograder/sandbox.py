@@ -112,8 +112,10 @@ VENV_DIR = "/venv"  # where the virtual environment appears (not at its path, wh
 def _python_binds():
     """bwrap arguments for the Python installation (at its own path) and the virtual environment (at VENV_DIR)."""
     base = os.path.realpath(sys.base_prefix)
-    if base == "/usr":  # a system Python: its interpreter; its library is under /usr/lib, bound already
-        arguments = ["--ro-bind", os.path.realpath(sys.executable), os.path.realpath(sys.executable)]
+    if base == "/usr":  # a system Python (Debian's, Ubuntu's): its interpreter and its standard library only
+        library = sorted({os.path.realpath(sysconfig.get_path(name)) for name in ("stdlib", "platstdlib")})
+        arguments = ["--ro-bind", os.path.realpath(sys.executable), os.path.realpath(sys.executable),
+                     *[part for folder in library for part in ("--ro-bind", folder, folder)]]
     else:
         arguments = ["--ro-bind", base, base]
     if os.path.realpath(sys.prefix) != base:

@@ -1,6 +1,7 @@
-"""Benchmark grading: nbgrader autograde versus this grader, on the same submissions in one run.
+"""Benchmark grading: nbgrader autograde versus this grader, on the same submissions in one run; and a large class.
 
     python -m benchmarks.bench [--submissions N] [--update benchmarks/README.md]     (or: make bench)
+    python -m benchmarks.bench --large N [--update benchmarks/README.md]             (or: make bench-large)
 
 Builds N submissions of the Regularization assignment (the example students
 ada, ben and dev in turn: complete solutions, typical mistakes, correct
@@ -13,6 +14,13 @@ and measures the floor: a fresh process that imports numpy and runs the hidden
 checks on the instructor solution. It prints a table (markdown), checks the
 targets, and with --update writes both into the file between its bench markers.
 It also times the instructor notebook, cell by cell.
+
+--large N grades a class of N submissions (the example students, every mutant
+and every correct variant of the assignment, in turn) with one worker per
+core, and a class of 20 the same way, through the command line with the
+gradebook: seconds per submission at the steady rate, the grading command's
+resident memory as the class goes by, and the similarity report of the large
+class. Its table goes between the large-class markers.
 """
 
 import argparse
@@ -36,6 +44,7 @@ ASSIGNMENT = "regularization"
 NOTEBOOK = "Regularization.ipynb"
 STUDENTS = ("ada", "ben", "dev")  # examples/submissions: complete, three mistakes, correct variants
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+LARGE_START, LARGE_END = "<!-- bench-large:start -->", "<!-- bench-large:end -->"
 FLOOR = f"""
 import time
 start = time.perf_counter()
@@ -58,6 +67,27 @@ def build_class(course, count):
         folder = course / "submitted" / f"{example}-{number:03d}" / ASSIGNMENT
         folder.mkdir(parents=True)
         shutil.copy(REPO / "examples" / "submissions" / example / ASSIGNMENT / NOTEBOOK, folder)
+
+
+def build_varied_class(course, count):
+    """count submissions in course/submitted/: the example students, then one per mutant and per correct variant
+    of the assignment, in turn (so that every kind of result, and its gradebook write, is in the class)."""
+    from autograder import assignments
+    from tools.variants import submission
+    import nbformat
+
+    assignment = assignments.load(ASSIGNMENT)
+    corpus = assignments.module(ASSIGNMENT, "mutants")
+    release = REPO / "release" / ASSIGNMENT / NOTEBOOK
+    kinds = [(REPO / "examples" / "submissions" / s / ASSIGNMENT / NOTEBOOK).read_bytes()
+             for s in ("ada", "ben", "cleo", "dev")]
+    kinds += [nbformat.writes(submission(release, assignment.source_notebook, [variant])).encode()
+              for variant in (*corpus.MUTANTS, *corpus.CORRECT)]
+    for number in range(count):
+        folder = course / "submitted" / f"student-{number:05d}" / ASSIGNMENT
+        folder.mkdir(parents=True)
+        (folder / NOTEBOOK).write_bytes(kinds[number % len(kinds)])
+    return len(kinds)
 
 
 def nbgrader(args, log=None):
@@ -109,17 +139,31 @@ def measure_grader(course, workers, *args):
     warm = min(workers, len(received) - 1) - 1
     throughput = (len(received) - 1 - warm) / (received[-1] - received[warm]) * 60
     return {"wall": wall, "first": received[0] - began, "per_submission": run["seconds"],
-            "peak_memory": max(run["peak_memory"]), "scores": run["scores"], "throughput": throughput}
+            "peak_memory": max(run["peak_memory"]), "scores": run["scores"], "throughput": throughput,
+            "received": received, "command_memory": run["command_memory"]}
 
 
 def run_grader(course, args):
     """In the benchmark's child process: grade with the real command line code, report as JSON."""
+    import threading
     from autograder import cli
+    samples, done = [], threading.Event()
+
+    def sample_memory():  # the grading command's resident memory, twice a second: (time.time(), bytes)
+        while not done.wait(0.5):
+            status = Path("/proc/self/status").read_text()
+            samples.append((time.time(), int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024))
+
+    sampler = threading.Thread(target=sample_memory, daemon=True)
+    sampler.start()
     options = cli.parser().parse_args(["grade", ASSIGNMENT, "--course-dir", str(course), "--quiet", *args])
     with contextlib.redirect_stdout(io.StringIO()):
         failed, received = cli.grade(options)
+    done.set()
+    sampler.join()
     assert not failed, failed
     print(json.dumps({
+        "command_memory": samples,
         "received": [when for when, _ in received],
         "seconds": [graded.seconds for _, graded in received],
         "peak_memory": [graded.peak_memory for _, graded in received],
@@ -181,8 +225,72 @@ def table(rows, baseline):
     return "\n".join(lines)
 
 
+def memory_at(run, share):
+    """The grading command's resident memory (MB) when share of the class had been graded."""
+    when = run["received"][min(len(run["received"]) - 1, int(share * len(run["received"])))]
+    before = [size for moment, size in run["command_memory"] if moment <= when] or [run["command_memory"][0][1]]
+    return before[-1] / 2**20
+
+
+def large_class(count):
+    """The large-class report: a class of 20 and one of count, graded with one worker per core."""
+    from autograder.batch import cores
+
+    workers = cores()
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="bench-large-") as scratch:
+        for size in (20, count):
+            course = Path(scratch) / f"class-{size}"
+            kinds = build_varied_class(course, size)
+            print(f"Grading a class of {size} ({kinds} different notebooks in turn) with {workers} workers...",
+                  flush=True)
+            rows[size] = measure_grader(course, workers, "--jobs", str(workers))
+        start = time.perf_counter()
+        similarity = subprocess.run([sys.executable, "-m", "autograder", "similarity", ASSIGNMENT, "--course-dir",
+                                     str(course)], cwd=REPO, capture_output=True, text=True)
+        similarity_seconds = time.perf_counter() - start
+        if similarity.returncode != 0:
+            sys.exit(f"error: the similarity report failed:\n{similarity.stderr}")
+    small, large = rows[20], rows[count]
+    small_seconds, large_seconds = 60 / small["throughput"], 60 / large["throughput"]
+    lines = [
+        f"Run of {datetime.date.today().isoformat()} on {platform.machine()} Linux with {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; {workers} workers; each class cycles through the example students, "
+        f"the mutants and the correct variants of {ASSIGNMENT} ({kinds} different notebooks); results.json, "
+        "feedback, the SQLite gradebook and grades.csv are written as in any run.",
+        "",
+        "| class | wall s | first result s | s per submission (steady) | grading command's memory, MB: at 10% "
+        "/ 50% / 100% of the class | peak MB per worker |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, row in rows.items():
+        memory = " / ".join(f"{memory_at(row, share):.0f}" for share in (0.1, 0.5, 1.0))
+        lines.append(f"| {size} | {row['wall']:.1f} | {row['first']:.1f} | {60 / row['throughput']:.3f} | {memory} "
+                     f"| {row['peak_memory'] / 2**20:.0f} |")
+    growth = memory_at(large, 1.0) - memory_at(large, 0.1)
+    lines += [
+        "",
+        f"Seconds per submission at {count}: {large_seconds:.3f}, against {small_seconds:.3f} at 20 "
+        f"({(large_seconds / small_seconds - 1) * 100:+.1f}%; target: within 15%, "
+        f"{'met' if abs(large_seconds / small_seconds - 1) <= 0.15 else 'NOT met'}). The grading command's memory "
+        f"grew by {growth:.0f} MB from 10% to 100% of the class of {count}.",
+        "",
+        f"`python -m autograder similarity` on the class of {count}: {similarity_seconds:.1f} s.",
+    ]
+    return "\n".join(lines)
+
+
+def write_between(path, start, end, text):
+    content = path.read_text()
+    before, _, after = content.partition(start)
+    _, _, after = after.partition(end)
+    path.write_text(f"{before}{start}\n{text}\n{end}{after}")
+    print(f"Updated {path}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--large", type=int, metavar="N", help="grade a class of N submissions instead (see above)")
     parser.add_argument("--submissions", type=int, default=20, help="class size (default 20)")
     parser.add_argument("--update", type=Path, metavar="FILE",
                         help=f"write the results into FILE, between the lines {START} and {END}")
@@ -192,8 +300,17 @@ def main(argv=None):
         return run_grader(args.run_grader, rest)
     if args.submissions < 2:
         parser.error("--submissions must be at least 2")
-    if args.update and not (args.update.is_file() and START in args.update.read_text()):
-        parser.error(f"{args.update} has no line {START} to write after")
+    start, end = (LARGE_START, LARGE_END) if args.large else (START, END)
+    if args.update and not (args.update.is_file() and start in args.update.read_text()):
+        parser.error(f"{args.update} has no line {start} to write after")
+    if args.large:
+        if args.large < 40:
+            parser.error("--large must be at least 40")
+        report = large_class(args.large)
+        print(report)
+        if args.update:
+            write_between(args.update, start, end, report)
+        return
 
     from distributed import LocalCluster
     from autograder.batch import cores
@@ -259,11 +376,7 @@ def main(argv=None):
     ])
     print(report)
     if args.update:
-        text = args.update.read_text()
-        before, _, after = text.partition(START)
-        _, _, after = after.partition(END)
-        args.update.write_text(f"{before}{START}\n{report}\n{END}{after}")
-        print(f"Updated {args.update}")
+        write_between(args.update, START, END, report)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,484 @@
+"""Gradescope's route: an autograder bundle (a zip) for one assignment, and what the bundle runs per submission.
+
+    python -m autograder gradescope <assignment> [--output autograder.zip] [--container-is-the-sandbox]
+    python -m autograder.gradescope build <assignment> [--output autograder.zip] [--container-is-the-sandbox]
+    python -m autograder.gradescope run <assignment> [--container-is-the-sandbox] [--deadline SECONDS]
+
+`build` writes the bundle. At its root: setup.sh and run_autograder (the two
+files Gradescope requires, executable), the pinned requirements.txt, the
+autograder package, the course-wide helpers (checking.py, reg_utils.py,
+testCases.py, datasets/) and source/<assignment>/ with only that
+assignment's notebook, public and hidden tests and copies of the files it
+links to: no mutants.py, no other assignment, no development tools. The zip
+is the same, byte for byte, for the same files (fixed times and modes,
+sorted entries).
+
+Gradescope unpacks the bundle into $AUTOGRADER_ROOT/source (/autograder/source),
+runs setup.sh once when it builds the image (a Python >= 3.11 virtual
+environment in $AUTOGRADER_ROOT/venv) and run_autograder per submission,
+which runs `run`: it finds the notebook among the uploaded files
+($AUTOGRADER_ROOT/submission/), lays it out as nbgrader's collect would in a
+temporary course directory, grades it with `python -m autograder grade` (in a
+subprocess, with a deadline; student code runs in its sandbox) and writes
+$AUTOGRADER_ROOT/results/results.json in Gradescope's format: one test per
+graded function, with the grader's messages (which never show a hidden
+case's expected values). A submission that cannot be graded (no notebook, not
+a notebook) gets 0 points and a message saying what to upload; a grader that
+refuses to run (no sandbox possible in the container) gets 0 points and a
+message for the instructor.
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import zipfile
+from pathlib import Path
+
+from autograder import assignments, grading, report
+
+COURSE = assignments.COURSE  # the course kit's folder (in a bundle: the bundle's folder)
+ROOT_VARIABLE = "AUTOGRADER_ROOT"
+DEFAULT_ROOT = "/autograder"
+HELPERS = ("checking.py", "reg_utils.py", "testCases.py")  # course-wide modules the grader imports
+DEVELOPMENT_ONLY = ("mutants.py",)  # files of source/<name>/ that grading does not need
+SKIPPED = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".DS_Store")
+STUDENT = "submission"  # the student id of the one submission in the temporary course directory
+IGNORED_UPLOADS = ("__MACOSX", ".ipynb_checkpoints")  # folders of an upload that hold no submission
+SANDBOX_OPTION_HELP = (
+    "RISKY: grade without the grader's own sandbox, for Gradescope containers where user namespaces are off "
+    "(`python -m autograder doctor` in setup.sh's log says so). Student code then runs as root in the "
+    "container: it can read the hidden tests and the solution notebook, and write results.json (its own "
+    "score). Use it only if you accept that.")
+UNSAFE_WARNING = ("WARNING: this bundle was built with --container-is-the-sandbox: student code runs without the "
+                  "grader's sandbox, as root in Gradescope's container. It can read the hidden tests and the "
+                  "solution notebook and write results.json.")
+
+SETUP_SH = r"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder's image; the bundle is in $ROOT/source.
+# It makes $ROOT/venv: a Python >= 3.11 virtual environment with the course kit's pinned requirements.
+set -euo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+SOURCE="$ROOT/source"
+VENV="$ROOT/venv"
+PYTHON="${AUTOGRADER_PYTHON:-python3}"
+export DEBIAN_FRONTEND=noninteractive
+
+new_enough() { command -v "$1" >/dev/null 2>&1 && "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; }
+
+if [ ! -x "$VENV/bin/python" ]; then
+  if ! new_enough "$PYTHON"; then
+    echo "setup.sh: $PYTHON is missing or older than Python 3.11: installing python3.11 with apt-get"
+    apt-get update
+    if ! apt-get install -y python3.11 python3.11-venv; then  # Ubuntu 22.04 has it; older releases need deadsnakes
+      apt-get install -y software-properties-common
+      add-apt-repository -y ppa:deadsnakes/ppa
+      apt-get update
+      apt-get install -y python3.11 python3.11-venv
+    fi
+    PYTHON=python3.11
+  fi
+  if ! "$PYTHON" -m venv "$VENV"; then  # Debian and Ubuntu ship venv's pip apart, in python3.X-venv
+    rm -rf "$VENV"
+    version="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    apt-get update
+    apt-get install -y "python$version-venv"
+    "$PYTHON" -m venv "$VENV"
+  fi
+fi
+"$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -r "$SOURCE/requirements.txt"
+
+# Whether student code can be isolated in this container (grading runs in the same image).
+cd "$SOURCE"
+if ! PYTHONPATH="$SOURCE" "$VENV/bin/python" -m autograder doctor; then
+  echo "setup.sh: student code cannot be isolated in this image, so run_autograder will refuse to grade unless the"
+  echo "bundle was built with --container-is-the-sandbox (see its help for what that risks)."
+fi
+"""
+
+RUN_AUTOGRADER = r"""#!/bin/sh
+# Gradescope runs (a copy of) this once per submission: it grades $ROOT/submission/ into
+# $ROOT/results/results.json with the bundle in $ROOT/source and the environment setup.sh made.
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+export AUTOGRADER_ROOT="$ROOT"
+export PYTHONPATH="$ROOT/source"
+if [ ! -x "$ROOT/venv/bin/python" ]; then
+  mkdir -p "$ROOT/results"
+  printf '%s%s\n' '{"score": 0, "tests": [], "output": "This submission was not graded: the autograder is not ' \
+    'installed (setup.sh made no Python environment). Instructor: read the build log on Gradescope, then rebuild."}' \
+    > "$ROOT/results/results.json"
+  echo "run_autograder: there is no $ROOT/venv/bin/python: setup.sh failed; see the build's log" >&2
+  exit 1
+fi
+cd "$ROOT/source" || exit 1
+exec "$ROOT/venv/bin/python" -m autograder.gradescope run {arguments}
+"""
+
+
+class BundleError(Exception):
+    """The bundle cannot be written: the message says what to do."""
+
+
+# ---------------------------------------------------------------------------
+# The bundle
+# ---------------------------------------------------------------------------
+
+def _files(folder, prefix, seen=None):
+    """(name in the zip, real path) of every file under folder, links followed, caches and dev-only files left out.
+
+    Raises BundleError on a broken link.
+    """
+    seen = set() if seen is None else seen
+    resolved = folder.resolve()
+    if resolved in seen:  # a link back to a folder already walked
+        return []
+    seen.add(resolved)
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name in SKIPPED or path.name in DEVELOPMENT_ONLY or path.name.endswith(".pyc"):
+            continue
+        target = path.resolve()
+        name = f"{prefix}/{path.name}"
+        if target.is_dir():
+            found += _files(path, name, seen)
+        elif target.is_file():
+            found.append((name, target))
+        else:
+            raise BundleError(f"{path} is a broken link (to {os.readlink(path)}): fix or remove it, then build again")
+    return found
+
+
+def contents(name, container_is_the_sandbox=False):
+    """{name in the zip: (bytes, mode)} of the bundle of assignment name; raises AssignmentError if there is none."""
+    assignment = assignments.load(name)  # checks that the notebook and the hidden tests agree
+    arguments = " ".join([shlex.quote(assignment.name)] + (["--container-is-the-sandbox"]
+                                                           if container_is_the_sandbox else []))
+    entries = {"setup.sh": (SETUP_SH.encode(), 0o755),
+               "run_autograder": (RUN_AUTOGRADER.replace("{arguments}", arguments).encode(), 0o755)}
+    files = [("requirements.txt", COURSE / "requirements.txt")] + [(helper, COURSE / helper) for helper in HELPERS]
+    files += [(entry, path) for entry, path in _files(Path(__file__).resolve().parent, "autograder")
+              if entry.endswith(".py")]  # the package's modules, not whatever else lies in its folder
+    files += _files(COURSE / "datasets", "datasets")
+    files += _files(assignment.source_notebook.parent, f"source/{assignment.name}")
+    for entry, path in files:
+        if not path.is_file():
+            raise BundleError(f"{path} is missing, and the bundle needs it: restore it (git checkout) and build again")
+        entries[entry] = (path.read_bytes(), 0o644)
+    return entries
+
+
+def build(name, output, container_is_the_sandbox=False):
+    """Write the Gradescope autograder bundle of assignment name to the zip output; returns its path.
+
+    The same files give the same bytes. Raises AssignmentError for an unknown assignment, BundleError when
+    the bundle cannot be written.
+    """
+    output = Path(output)
+    if output.is_dir():
+        raise BundleError(f"{output} is a folder: give the zip's file name, e.g. --output {output / 'autograder.zip'}")
+    if not output.parent.is_dir():
+        raise BundleError(f"there is no folder {output.parent} to write {output.name} into: create it first")
+    return report.write_zip(output, contents(name, container_is_the_sandbox))
+
+
+def command(args):
+    """`python -m autograder gradescope`: write the bundle and say what to do with it; returns the zip's path.
+
+    args -- assignment, output (a path) and container_is_the_sandbox. Raises AssignmentError or
+    grading.UsageError, which the command line reports.
+    """
+    try:
+        path = build(args.assignment, args.output, args.container_is_the_sandbox)
+    except BundleError as error:
+        raise grading.UsageError(str(error)) from None
+    except OSError as error:
+        raise grading.UsageError(f"cannot write {args.output}: {error.strerror}") from None
+    assignment = assignments.load(args.assignment)
+    with zipfile.ZipFile(path) as archive:
+        count = len(archive.namelist())
+    print(f"Wrote {path} ({count} files, {path.stat().st_size / 1024:.0f} KB): the Gradescope autograder of "
+          f"{assignment.name}, for {assignment.notebook} ({sum(assignment.points.values()):g} points, "
+          f"{len(assignment.functions)} graded functions).\n"
+          "On Gradescope: a Programming Assignment, Configure Autograder > Zip file upload; base image Ubuntu "
+          "(setup.sh installs Python 3.11 where the image's is older); set the autograder timeout above "
+          f"{default_deadline(assignment):.0f} s. setup.sh's log says whether student code can be sandboxed "
+          "in the container.")
+    if args.container_is_the_sandbox:
+        print(UNSAFE_WARNING, file=sys.stderr)
+    return path
+
+
+# ---------------------------------------------------------------------------
+# Grading one submission on Gradescope
+# ---------------------------------------------------------------------------
+
+def _upload_advice(notebook):
+    return (f"Upload your {notebook}: in Jupyter, save it (File > Save Notebook), download it (File > Download) "
+            "and submit that file.")
+
+
+def find_notebook(folder, notebook):
+    """The uploaded notebook to grade, in folder (what the student uploaded, unpacked).
+
+    The file called notebook (the shallowest, anywhere below folder), else the only .ipynb.
+    Returns (path, None) or (None, what is wrong and what to upload).
+    """
+    advice = _upload_advice(notebook)
+    if not folder.is_dir():
+        return None, f"nothing was uploaded. {advice}"
+    candidates = []
+    for parent, folders, files in os.walk(folder):
+        folders[:] = sorted(f for f in folders if f not in IGNORED_UPLOADS and not f.startswith("._"))
+        candidates += [Path(parent, f) for f in sorted(files) if f.endswith(".ipynb") and not f.startswith("._")]
+
+    def depth(path):
+        return len(path.relative_to(folder).parts)
+
+    named = sorted((p for p in candidates if p.name == notebook), key=lambda p: (depth(p), str(p)))
+    if named:
+        if len(named) > 1 and depth(named[1]) == depth(named[0]):
+            return None, (f"there are {len(named)} copies of {notebook} in the upload "
+                          f"({', '.join(str(p.relative_to(folder)) for p in named)}): submit only one.")
+        return named[0], None
+    if len(candidates) == 1:
+        return candidates[0], None
+    if candidates:
+        listed = ", ".join(str(p.relative_to(folder)) for p in candidates)
+        return None, f"the upload holds several notebooks ({listed}) and none is called {notebook}. {advice}"
+    uploaded = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    found = f" (found: {', '.join(uploaded[:10])}{', ...' if len(uploaded) > 10 else ''})" if uploaded else ""
+    return None, f"there is no notebook (.ipynb file) in the upload{found}. {advice}"
+
+
+def read_notebook(path, notebook):
+    """The uploaded notebook file's bytes, checked to be a notebook's JSON.
+
+    Returns (data, None) or (None, what is wrong and what to upload).
+    """
+    advice = _upload_advice(notebook)
+    shown = path.name
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        return None, (f"{shown} could not be opened ({error.strerror}); a link is not a notebook. {advice}")
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, f"{shown} is not a file. {advice}"
+        if info.st_size > grading.MAX_NOTEBOOK_BYTES:
+            return None, (f"{shown} is {info.st_size / 2**20:.0f} MB, more than a submission needs "
+                          f"({grading.MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs (Edit > Clear "
+                          "Outputs of All Cells), save it and submit it again.")
+        data = stream.read(grading.MAX_NOTEBOOK_BYTES + 1)
+    try:
+        content = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, f"{shown} is not a notebook: it is not text (a PDF, an image or an archive renamed?). {advice}"
+    except (ValueError, RecursionError) as error:
+        return None, f"{shown} is not a notebook: it is not valid JSON ({str(error)[:120]}). {advice}"
+    if not isinstance(content, dict) or not ("cells" in content or "worksheets" in content):
+        return None, f"{shown} is JSON but not a Jupyter notebook (it has no cells). {advice}"
+    return data, None
+
+
+def default_deadline(assignment):
+    """Seconds that grading one submission may take: start-up, then each graded function's timeout, with room."""
+    return 120 + 1.5 * assignment.hidden.timeout * len(assignment.functions)
+
+
+def gradescope_results(assignment, items, output, seconds):
+    """Gradescope's results.json: one visible test per graded function (items: results.json's items)."""
+    tests = [{"name": item["name"], "score": report.number(item["score"]), "max_score": report.number(item["max_score"]),
+              "status": "passed" if item["score"] >= item["max_score"] else "failed",
+              "output": "\n\n".join(item["messages"]), "visibility": "visible"} for item in items]
+    return {"score": report.number(sum(test["score"] for test in tests)), "execution_time": int(round(seconds)),
+            "output": output, "stdout_visibility": "hidden", "tests": tests}
+
+
+def zero_items(assignment, message):
+    """results.json items giving each graded function 0 points, with message."""
+    return [{"name": name, "score": 0, "max_score": assignment.points[name], "messages": [message]}
+            for name in assignment.functions]
+
+
+def _summary(assignment, items):
+    """The overall output of a graded submission: its score, and each function's."""
+    score = sum(item["score"] for item in items)
+    total = sum(item["max_score"] for item in items)
+    lines = [f"{assignment.notebook}: {report.number(score)} / {report.number(total)} points."]
+    lines += [f"  {item['name']}: {report.number(item['score'])} / {report.number(item['max_score'])}" for item in items]
+    lines.append("Each graded function is tested on the documented case and on hidden cases (other sizes and "
+                 "hyper-parameters); it gets its points when it passes all of them. Details below.")
+    return "\n".join(lines)
+
+
+def _not_graded(assignment, reason):
+    """(items, output) of a submission that was not graded, for reason (a sentence)."""
+    return zero_items(assignment, f"Not graded: {reason}"), f"This submission was not graded (0 points): {reason}"
+
+
+def _grader_refused(assignment, error_line):
+    """(items, output) when `grade` refused to run (exit 2): a message for the instructor, not the student."""
+    reason = error_line.removeprefix("error: ").strip() or "no reason given"
+    # Not the grader's advice to add --unsafe-no-sandbox: on Gradescope, the bundle's option does that.
+    reason = " ".join(sentence for sentence in re.split(r"(?<=\.) ", reason) if "--unsafe-no-sandbox" not in sentence)
+    instructor = ("This is not a problem with your submission: tell your instructor.\n\nInstructor: the "
+                  f"autograder refused to run: {reason}")
+    if "isolated" in reason or "sandbox" in reason:
+        instructor += ("\n\nIn Gradescope's container, student code cannot be sandboxed (setup.sh's log shows "
+                       "`python -m autograder doctor`). To grade without the grader's sandbox, accepting that "
+                       "student code can then read the hidden tests and write its own score, rebuild the bundle "
+                       f"with `python -m autograder gradescope {assignment.name} --output autograder.zip "
+                       "--container-is-the-sandbox` and upload it again.")
+    return (zero_items(assignment, "Not graded: the autograder could not run (see the message above)."),
+            f"This submission was not graded (0 points). {instructor}")
+
+
+def _kill(process):
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def grade(assignment, data, unsafe, deadline):
+    """Grade one notebook (its bytes) with `python -m autograder grade` in a temporary course directory.
+
+    Returns (items, output): results.json's items, one per graded function in order, and the summary.
+    """
+    bundle = Path(__file__).resolve().parents[1]
+    environment = {**os.environ, "PYTHONPATH": str(bundle)}
+    with tempfile.TemporaryDirectory(prefix="gradescope-") as temporary:
+        course = Path(temporary)
+        folder = course / "submitted" / STUDENT / assignment.name
+        folder.mkdir(parents=True)
+        (folder / assignment.notebook).write_bytes(data)
+        command = [sys.executable, "-m", "autograder", "grade", assignment.name, "--course-dir", str(course),
+                   "--quiet", "--jobs", "1"] + (["--unsafe-no-sandbox"] if unsafe else [])
+        process = subprocess.Popen(command, cwd=bundle, env=environment, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                                   start_new_session=True)
+        try:
+            stdout, stderr = process.communicate(timeout=deadline)
+        except subprocess.TimeoutExpired:
+            _kill(process)
+            stdout, stderr = process.communicate()
+            print(stdout, stderr, sep="\n")
+            return _not_graded(assignment, f"grading took more than {deadline:.0f} s and was stopped. Look for a "
+                                           "loop that never ends or a very slow computation (a full training run "
+                                           "in a graded function?) and submit again.")
+        finally:
+            _kill(process)  # whatever the grader left behind
+        # The grader's log is for the instructor only (stdout_visibility: hidden).
+        print(f"$ {' '.join(command)}\n(exit status {process.returncode})\n{stdout}{stderr}")
+        path = course / "autograded" / STUDENT / assignment.name / "results.json"
+        if process.returncode == 2:
+            errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+            return _grader_refused(assignment, errors[-1] if errors else "")
+        if process.returncode not in (0, 1) or not path.is_file():
+            # A crash of the grader: its traceback may quote hidden tests, so it stays in the instructor's log.
+            return _not_graded(assignment, f"the autograder failed (exit status {process.returncode}). This is not "
+                                           "a problem with your submission: tell your instructor (the log is in "
+                                           "the autograder's output).")
+        graded = json.loads(path.read_text(encoding="utf-8"))
+    items = graded["items"]
+    if [item["name"] for item in items] != list(assignment.functions):
+        raise RuntimeError(f"the grader's results name {[item['name'] for item in items]}, "
+                           f"not the assignment's functions {list(assignment.functions)}")
+    if graded["status"] != "graded":
+        return items, (f"This submission could not be graded (0 points): {graded.get('reason', 'no reason given')}. "
+                       "Submit it again; if this happens again, tell your instructor.")
+    return items, _summary(assignment, items)
+
+
+def run(name, root, unsafe=False, deadline=None):
+    """Grade root/submission/ (what the student uploaded) and write root/results/results.json.
+
+    unsafe -- grade without the grader's sandbox (the bundle's --container-is-the-sandbox)
+    deadline -- seconds for the grader (default: default_deadline)
+    Returns the results written.
+    """
+    start = time.monotonic()
+    root = Path(root)
+    assignment = assignments.load(name)
+    deadline = deadline or default_deadline(assignment)
+    if unsafe:
+        print(UNSAFE_WARNING)
+    path, problem = find_notebook(root / "submission", assignment.notebook)
+    data = None
+    if path is not None:
+        data, problem = read_notebook(path, assignment.notebook)
+    if problem is not None:
+        items, output = _not_graded(assignment, problem)
+    else:
+        items, output = grade(assignment, data, unsafe, deadline)
+        if path.name != assignment.notebook:
+            output += f"\n(The uploaded {path.relative_to(root / 'submission')} was graded as {assignment.notebook}.)"
+    results = gradescope_results(assignment, items, output, time.monotonic() - start)
+    write_results(root, results)
+    print(output)
+    return results
+
+
+def write_results(root, results):
+    """Write root/results/results.json (whole or not at all); returns its path."""
+    path = Path(root) / "results" / "results.json"
+    report.write_atomically(path, json.dumps(results, indent=2) + "\n")
+    return path
+
+
+def _run_command(args):
+    """`run`: grade the submission in $AUTOGRADER_ROOT; always leaves a results.json. Returns the exit status."""
+    root = Path(os.environ.get(ROOT_VARIABLE) or DEFAULT_ROOT)
+    try:
+        run(args.assignment, root, args.container_is_the_sandbox, args.deadline)
+        return 0
+    except Exception as error:  # a bug or a broken bundle: say so to the instructor, never leave no score
+        traceback.print_exc(file=sys.stdout)
+        write_results(root, {"score": 0, "output": "This submission was not graded (0 points): the autograder "
+                                                   f"failed ({type(error).__name__}). This is not a problem with "
+                                                   "your submission: tell your instructor (the log is in the "
+                                                   "autograder's output).",
+                             "stdout_visibility": "hidden", "tests": []})
+        return 1
+
+
+def parser():
+    main_parser = argparse.ArgumentParser(prog="python -m autograder.gradescope", description=__doc__.splitlines()[0])
+    actions = main_parser.add_subparsers(dest="action", required=True)
+    build_parser = actions.add_parser("build", help="write the Gradescope autograder bundle of an assignment")
+    build_parser.add_argument("assignment", help=f"assignment name (there: {', '.join(assignments.names())})")
+    build_parser.add_argument("--output", type=Path, default=Path("autograder.zip"), metavar="FILE",
+                              help="the zip to write (default: autograder.zip)")
+    build_parser.add_argument("--container-is-the-sandbox", action="store_true", help=SANDBOX_OPTION_HELP)
+    run_parser = actions.add_parser("run", help="(in the bundle, from run_autograder) grade $AUTOGRADER_ROOT/"
+                                                "submission/ into $AUTOGRADER_ROOT/results/results.json")
+    run_parser.add_argument("assignment")
+    run_parser.add_argument("--container-is-the-sandbox", action="store_true",
+                            help="grade with --unsafe-no-sandbox (baked in by build's option of that name)")
+    run_parser.add_argument("--deadline", type=float, metavar="SECONDS",
+                            help="stop grading after this many seconds (default: from the hidden tests' timeout)")
+    return main_parser
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    if args.action == "run":
+        sys.exit(_run_command(args))
+    try:
+        command(args)
+    except (grading.UsageError, assignments.AssignmentError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
