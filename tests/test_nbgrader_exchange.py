@@ -94,8 +94,9 @@ def loop(tmp_path_factory):
     homes = {}
     for student, notebook in notebooks.items():
         if student == "ben":  # the due date passes between the two submissions
+            now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)  # naive UTC, as nbgrader's
             with Gradebook(db_url) as gradebook:
-                gradebook.update_or_create_assignment(ASSIGNMENT, duedate=datetime.datetime.utcnow())
+                gradebook.update_or_create_assignment(ASSIGNMENT, duedate=now)
         homes[student] = tmp_path / student
         homes[student].mkdir()
         step(ExchangeFetchAssignment, student=student, home=homes[student])
