@@ -304,19 +304,29 @@ def run(args, course, assignment, todo, db_url):
 def parser():
     main_parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     commands = main_parser.add_subparsers(dest="command", required=True)
-    grade_parser = commands.add_parser("grade", help="grade the submissions of an assignment")
-    grade_parser.add_argument("assignment", help="assignment name: a folder of source/ (there: "
-                                                 f"{', '.join(assignments.names())})")
-    grade_parser.add_argument("--course-dir", type=Path, default=Path("."), help="default: the current directory")
+
+    def command(name, help_text, course=True):
+        """A subcommand that works on one assignment (and, with course, on a course directory)."""
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("assignment",
+                         help=f"assignment name: a folder of source/ (there: {', '.join(assignments.names())})")
+        if course:
+            sub.add_argument("--course-dir", type=Path, default=Path("."), help="default: the current directory")
+        return sub
+
+    def gradebook_options(sub):
+        sub.add_argument("--db", metavar="URL",
+                         help="nbgrader gradebook URL without a password, e.g. postgresql://user@host/gradebook "
+                              f"(default: ${DB_VARIABLE} if set, else sqlite:///COURSE_DIR/gradebook.db)")
+        sub.add_argument("--db-file", metavar="FILE",
+                         help="a file, readable only by you, holding the gradebook URL (with its password)")
+
+    grade_parser = command("grade", "grade the submissions of an assignment")
     grade_parser.add_argument("--student", nargs="+", metavar="ID", help="grade only these students")
     grade_parser.add_argument("--timeout", type=float,
                               help="seconds of wall-clock and CPU time per graded function "
                                    "(default: the timeout of the assignment's hidden tests)")
-    grade_parser.add_argument("--db", metavar="URL",
-                              help="nbgrader gradebook URL without a password, e.g. postgresql://user@host/gradebook "
-                                   f"(default: ${DB_VARIABLE} if set, else sqlite:///COURSE_DIR/gradebook.db)")
-    grade_parser.add_argument("--db-file", metavar="FILE",
-                              help="a file, readable only by you, holding the gradebook URL (with its password)")
+    gradebook_options(grade_parser)
     grade_parser.add_argument("--jobs", type=int, metavar="N",
                               help="grade N submissions at a time on this machine (default: its cores, "
                                    f"{batch.cores()})")
@@ -329,11 +339,8 @@ def parser():
     grade_parser.add_argument("--unsafe-no-sandbox", action="store_true",
                               help="grade even where student code cannot be isolated (it can then read the "
                                    "solutions and change grades): only for code you trust")
-    export_parser = commands.add_parser("export", help="write the gradebook's scores for an LMS or a spreadsheet")
-    export_parser.add_argument("assignment", help="assignment name: a folder of source/")
-    export_parser.add_argument("--course-dir", type=Path, default=Path("."), help="default: the current directory")
-    export_parser.add_argument("--db", metavar="URL", help="as for grade")
-    export_parser.add_argument("--db-file", metavar="FILE", help="as for grade")
+    export_parser = command("export", "write the gradebook's scores for an LMS or a spreadsheet")
+    gradebook_options(export_parser)
     export_parser.add_argument("--format", choices=("canvas", "csv", "json"), required=True,
                                help="canvas: Canvas's gradebook import CSV; csv and json: a score per function")
     export_parser.add_argument("--output", metavar="FILE", help="default: standard output")
@@ -342,21 +349,14 @@ def parser():
     export_parser.add_argument("--canvas-id", metavar="ID",
                                help="the Canvas assignment's id, for the column title (without it, Canvas creates "
                                     "a new assignment)")
-    for command, help_text in (("report", "write the class report: score distribution, pass rates, the most "
-                                          "frequent likely causes, the hidden cases that fail most"),
-                               ("similarity", "report pairs of submissions whose graded code is alike: evidence "
-                                              "for a person to look at, not a verdict")):
-        command_parser = commands.add_parser(command, help=help_text)
-        command_parser.add_argument("assignment", help="assignment name: a folder of source/ (there: "
-                                                       f"{', '.join(assignments.names())})")
-        command_parser.add_argument("--course-dir", type=Path, default=Path("."),
-                                    help="default: the current directory")
-        command_parser.add_argument("--output-dir", type=Path, metavar="DIR",
-                                    help="default: COURSE_DIR/reports/<assignment>/")
-    gradescope_parser = commands.add_parser("gradescope", help="write the Gradescope autograder bundle (a zip) of an "
-                                                               "assignment")
-    gradescope_parser.add_argument("assignment", help="assignment name: a folder of source/ (there: "
-                                                      f"{', '.join(assignments.names())})")
+    for name, help_text in (("report", "write the class report: score distribution, pass rates, the most "
+                                       "frequent likely causes, the hidden cases that fail most"),
+                            ("similarity", "report pairs of submissions whose graded code is alike: evidence "
+                                           "for a person to look at, not a verdict")):
+        command(name, help_text).add_argument("--output-dir", type=Path, metavar="DIR",
+                                              help="default: COURSE_DIR/reports/<assignment>/")
+    gradescope_parser = command("gradescope", "write the Gradescope autograder bundle (a zip) of an assignment",
+                                course=False)
     gradescope_parser.add_argument("--output", type=Path, default=Path("autograder.zip"), metavar="FILE",
                                    help="the zip to write (default: autograder.zip)")
     gradescope_parser.add_argument("--container-is-the-sandbox", action="store_true",

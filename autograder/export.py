@@ -48,7 +48,8 @@ def scores(assignment, db_url):
                 "name": " ".join(part for part in (submission.student.first_name, submission.student.last_name)
                                  if part),
                 "timestamp": submission.timestamp.isoformat() if submission.timestamp else None,
-                "items": {function: report.number(grades.get(f"test_{function}", 0.0)) for function in assignment.functions},
+                "items": {function: report.number(grades.get(f"test_{function}", 0.0))
+                          for function in assignment.functions},
                 "late_penalty": report.number(penalty),
                 "score": report.number(max(submission.score - penalty, 0.0)),
                 "max_score": report.number(sum(assignment.points.values())),

@@ -44,6 +44,7 @@ import zipfile
 from pathlib import Path
 
 from autograder import assignments, grading, report
+from autograder.report import number
 
 COURSE = assignments.COURSE  # the course kit's folder (in a bundle: the bundle's folder)
 ROOT_VARIABLE = "AUTOGRADER_ROOT"
@@ -296,10 +297,10 @@ def default_deadline(assignment):
 
 def gradescope_results(assignment, items, output, seconds):
     """Gradescope's results.json: one visible test per graded function (items: results.json's items)."""
-    tests = [{"name": item["name"], "score": report.number(item["score"]), "max_score": report.number(item["max_score"]),
+    tests = [{"name": item["name"], "score": number(item["score"]), "max_score": number(item["max_score"]),
               "status": "passed" if item["score"] >= item["max_score"] else "failed",
               "output": "\n\n".join(item["messages"]), "visibility": "visible"} for item in items]
-    return {"score": report.number(sum(test["score"] for test in tests)), "execution_time": int(round(seconds)),
+    return {"score": number(sum(test["score"] for test in tests)), "execution_time": int(round(seconds)),
             "output": output, "stdout_visibility": "hidden", "tests": tests}
 
 
@@ -313,8 +314,8 @@ def _summary(assignment, items):
     """The overall output of a graded submission: its score, and each function's."""
     score = sum(item["score"] for item in items)
     total = sum(item["max_score"] for item in items)
-    lines = [f"{assignment.notebook}: {report.number(score)} / {report.number(total)} points."]
-    lines += [f"  {item['name']}: {report.number(item['score'])} / {report.number(item['max_score'])}" for item in items]
+    lines = [f"{assignment.notebook}: {number(score)} / {number(total)} points."]
+    lines += [f"  {item['name']}: {number(item['score'])} / {number(item['max_score'])}" for item in items]
     lines.append("Each graded function is tested on the documented case and on hidden cases (other sizes and "
                  "hyper-parameters); it gets its points when it passes all of them. Details below.")
     return "\n".join(lines)

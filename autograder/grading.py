@@ -317,38 +317,64 @@ def _error(error):
             "trace": [str(line)[:200] for line in trace[:5]] if type(trace) is list else []}
 
 
-def read_submission(assignment, course, student_id):
-    """The submitted notebook of a student, as bytes, unless it cannot be graded.
+class NotRegular(ValueError):
+    """A submitted file that is not a regular file (a FIFO, a device...)."""
 
-    The file is opened without following symbolic links at any step below the course directory, and
-    must be a regular file: a link to another file (another student's notebook, a system file) is refused.
+
+class TooLarge(ValueError):
+    """A submitted file larger than its limit (size in bytes; grew: it grew while it was read)."""
+
+    def __init__(self, size, grew=False):
+        super().__init__(size)
+        self.size, self.grew = size, grew
+
+
+def read_submitted(course, student_id, assignment_name, name, limit):
+    """The bytes of submitted/<student_id>/<assignment_name>/<name>, opened without following symbolic links at
+    any step below the course directory (a link to another file, another student's or a system one, is refused).
+
+    Raises FileNotFoundError, OSError (ELOOP or ENOTDIR: a link where a file or folder should be), NotRegular, or
+    TooLarge beyond limit bytes.
+    """
+    descriptors = []
+    try:
+        folder = os.open(course / "submitted", os.O_RDONLY | os.O_DIRECTORY)
+        descriptors.append(folder)
+        for part in (student_id, assignment_name):
+            folder = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
+            descriptors.append(folder)
+        handle = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+        descriptors.append(handle)
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular(name)
+        if info.st_size > limit:
+            raise TooLarge(info.st_size)
+        with os.fdopen(os.dup(handle), "rb") as stream:
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise TooLarge(len(data), grew=True)
+        return data
+    finally:
+        for descriptor in descriptors:
+            os.close(descriptor)
+
+
+def read_submission(assignment, course, student_id):
+    """The submitted notebook of a student, as bytes, unless it cannot be graded (read_submitted: no links).
 
     Returns:
     data -- the notebook file's bytes, or None
     items -- None, or the Items of a submission that cannot be graded (no notebook, a link, too large)
     """
-    message = None
-    descriptors = []
     try:
-        folder = os.open(course / "submitted", os.O_RDONLY | os.O_DIRECTORY)
-        descriptors.append(folder)
-        for part in (student_id, assignment.name):
-            folder = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
-            descriptors.append(folder)
-        handle = os.open(assignment.notebook, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
-        descriptors.append(handle)
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            message = f"{assignment.notebook} is not a regular file: submit the notebook itself."
-        elif info.st_size > MAX_NOTEBOOK_BYTES:
-            message = (f"{assignment.notebook} is {info.st_size / 2**20:.0f} MB, more than any submission needs "
-                       f"({MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs and submit it again.")
-        else:
-            with os.fdopen(os.dup(handle), "rb") as stream:
-                data = stream.read(MAX_NOTEBOOK_BYTES + 1)
-            if len(data) <= MAX_NOTEBOOK_BYTES:
-                return data, None
-            message = f"{assignment.notebook} grew while it was read: submit it again."
+        return read_submitted(course, student_id, assignment.name, assignment.notebook, MAX_NOTEBOOK_BYTES), None
+    except NotRegular:
+        message = f"{assignment.notebook} is not a regular file: submit the notebook itself."
+    except TooLarge as error:
+        message = (f"{assignment.notebook} grew while it was read: submit it again." if error.grew else
+                   f"{assignment.notebook} is {error.size / 2**20:.0f} MB, more than any submission needs "
+                   f"({MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs and submit it again.")
     except FileNotFoundError:
         others = sorted(p.name for p in (course / "submitted" / student_id / assignment.name).glob("*.ipynb"))
         message = (f"no {assignment.notebook} in the submission"
@@ -357,9 +383,6 @@ def read_submission(assignment, course, student_id):
     except OSError as error:  # ELOOP or ENOTDIR: a symbolic link where a file or folder should be
         message = (f"{assignment.notebook} could not be opened as a file of the submission ({error.strerror}): "
                    "a symbolic link is not a submission; submit the notebook itself.")
-    finally:
-        for descriptor in descriptors:
-            os.close(descriptor)
     return None, [Item(name, 0.0, assignment.points[name], [message]) for name in assignment.functions]
 
 

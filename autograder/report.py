@@ -16,6 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import SAWarning
 
+from autograder import grading
+
 NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")  # what release_feedback needs beside a page
 CSV_FIELDS = ("student_id", "assignment", "item", "score", "max_score", "status")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads such a cell as a formula
@@ -111,7 +113,8 @@ SECTION = """{begin}
 <p>Each graded function is tested on the documented case and on hidden cases (other sizes and
 hyper-parameters); it gets its points when it passes all of them.</p>
 <table style="border-collapse: collapse;">
-<tr><th style="text-align: left; padding: 0.3em 1em;">function</th><th style="text-align: left; padding: 0.3em 1em;">score</th></tr>
+<tr><th style="text-align: left; padding: 0.3em 1em;">function</th>
+<th style="text-align: left; padding: 0.3em 1em;">score</th></tr>
 {rows}
 </table>
 {sections}
@@ -172,18 +175,24 @@ def write_feedback(course, student_id, assignment, notebook, items, failure=None
             page = merged(existing, feedback_section(student_id, assignment, notebook, items, failure))
     write_atomically(path, page)
     for name in NBGRADER_FILES:
-        source = course / "submitted" / student_id / assignment / name
-        if source.is_file() and not source.is_symlink():
-            write_atomically(folder / name, source.read_text(encoding="utf-8", errors="replace"))
+        text = submitted_text(course, student_id, assignment, name)
+        if text is not None:
+            write_atomically(folder / name, text)
     return path
+
+
+def submitted_text(course, student_id, assignment, name):
+    """A small text file of a submission (nbgrader's timestamp.txt, submission_secret.txt), read as the notebook
+    is (grading.read_submitted: no links, at most 4 KB); None when there is no such readable file."""
+    try:
+        return grading.read_submitted(course, student_id, assignment, name, 4096).decode("utf-8", errors="replace")
+    except (OSError, ValueError):
+        return None
 
 
 def submission_timestamp(course, student_id, assignment):
     """The text of the timestamp.txt that nbgrader's submit and collect put in a submission, or None."""
-    path = course / "submitted" / student_id / assignment / "timestamp.txt"
-    if not path.is_file() or path.is_symlink():
-        return None
-    return path.read_text(encoding="utf-8", errors="replace").strip()[:100] or None
+    return (submitted_text(course, student_id, assignment, "timestamp.txt") or "").strip()[:100] or None
 
 
 def parse_timestamp(text):

@@ -191,3 +191,22 @@ def test_nbgrader_feedback_page_is_kept_and_the_grader_adds_its_section(loop):
         text = (folder / "Regularization.html").read_text()
         assert "<h1>Instructor comments</h1>" in text and text.count(report.BEGIN) == text.count(report.END) == 1
         assert "backward_propagation_with_dropout passes all" in text
+
+
+def test_files_beside_a_submission_are_read_as_the_notebook_is(tmp_path):
+    """timestamp.txt and submission_secret.txt come from the student's side: a link to another file is not
+    followed into the feedback folder (which goes back to the student), nor is a huge file read."""
+    folder = tmp_path / "submitted" / "eve" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    secret = tmp_path / "instructor-only.txt"
+    secret.write_text("2020-01-01 00:00:00 UTC")
+    (folder / "timestamp.txt").symlink_to(secret)
+    (folder / "submission_secret.txt").write_text("x" * 10_000)
+    assert report.submission_timestamp(tmp_path, "eve", ASSIGNMENT) is None
+    report.write_feedback(tmp_path, "eve", ASSIGNMENT, "Regularization.ipynb", [])
+    written = sorted(p.name for p in (tmp_path / "feedback" / "eve" / ASSIGNMENT).iterdir())
+    assert written == ["Regularization.html"]
+    (folder / "timestamp.txt").unlink()
+    (folder / "timestamp.txt").write_text("2026-11-30 03:47:04.255141 UTC\n")
+    assert report.parse_timestamp(report.submission_timestamp(tmp_path, "eve", ASSIGNMENT)) == \
+        datetime.datetime(2026, 11, 30, 3, 47, 4, 255141)
