@@ -7,7 +7,7 @@
                                 --format canvas|csv|json [--output FILE] [--roster FILE] [--canvas-id ID]
     python -m autograder report <assignment> [--course-dir DIR] [--output-dir DIR]
     python -m autograder similarity <assignment> [--course-dir DIR] [--output-dir DIR]
-    python -m autograder gradescope <assignment> [--output FILE] [--container-is-the-sandbox]
+    python -m autograder gradescope <assignment> [--output FILE]
     python -m autograder doctor
 
 Grades every submitted/<student_id>/<assignment>/ folder of the course
@@ -19,9 +19,10 @@ nbgrader's gradebook.db; then grades.csv for all. Submissions are graded
 this process alone writes the results. The assignments (their
 solutions, hidden tests and release) come from this course kit's source/
 (autograder.assignments).
-Student code runs only in sandboxes (autograder.sandbox): where none can be
-set up, `grade` refuses (exit 2) and says what is missing, unless
---unsafe-no-sandbox is given. Exits 0 when every submission was graded,
+Student code runs only in sandboxes (autograder.sandbox), in the best of its
+layers the machine allows (namespaces, landlock, uid), which also must fail to
+read the course directory; where no layer can be had, `grade` refuses (exit 2)
+and says what is missing, unless --unsafe-no-sandbox is given. Exits 0 when every submission was graded,
 whatever the scores; 1 when some could not be (their failure is recorded,
 never an older grade left standing); 2 on a usage error, with a message that
 says what to do. `report` writes the class report (the common mistakes,
@@ -30,7 +31,8 @@ is alike (autograder.similarity), both in reports/<assignment>/; `export`
 writes the gradebook's scores for an LMS or a spreadsheet
 (autograder.export); `gradescope` writes an assignment's autograder bundle
 for Gradescope (autograder.gradescope). `doctor` prints
-each protection for student code, the tool behind it, and what a sandbox
+the active layer and why the others are not used, each protection for
+student code with what it holds and what it does not, and what a sandbox
 looks like from the inside; `grade` prints the protections when it starts.
 """
 
@@ -85,6 +87,8 @@ def grade(args):
     db_url = database_url(args)
     try:
         sandbox.report(args.unsafe_no_sandbox)
+        if not args.unsafe_no_sandbox:  # the course directory is out of the sandbox's reach too: tried, not assumed
+            sandbox.check_private([course.resolve()])
     except sandbox.Unavailable as error:
         raise grading.UsageError(f"student code cannot be isolated on this machine, so nothing was graded: {error}. "
                                  "`python -m autograder doctor` shows each protection. To grade anyway, without "
@@ -359,8 +363,6 @@ def parser():
                                 course=False)
     gradescope_parser.add_argument("--output", type=Path, default=Path("autograder.zip"), metavar="FILE",
                                    help="the zip to write (default: autograder.zip)")
-    gradescope_parser.add_argument("--container-is-the-sandbox", action="store_true",
-                                   help=gradescope.SANDBOX_OPTION_HELP)
     commands.add_parser("doctor", help="report which protections for student code work on this machine")
     return main_parser
 
@@ -385,9 +387,12 @@ def doctor():
         sys.exit(1)
     print("Protections for student code on this machine:\n" + sandbox.protections_text(protections))
     inside = sandbox.inspect()
-    print(f"A sandbox seen from the inside: uid {inside['uid']}, pid {inside['pid']}, "
-          f"{inside['processes']} process(es) visible, capabilities {inside['cap_eff']}, "
-          f"no_new_privs {inside['no_new_privs']}; its / holds: {' '.join(inside['root'])}.")
+    seen = [f"uid {inside['uid']}", f"pid {inside['pid']}",
+            f"{inside['processes']} process(es) visible" if inside["processes"] is not None else "/proc unreadable",
+            f"capabilities {inside['cap_eff']}", f"no_new_privs {inside['no_new_privs']}",
+            f"seccomp mode {inside['seccomp']}"] + ([f"Landlock ABI {inside['landlock']}"] if inside["landlock"] else [])
+    root = f"its / holds: {' '.join(inside['root'])}" if inside["root"] is not None else "its / cannot be listed"
+    print(f"A sandbox seen from the inside ({protections['layer']}): {', '.join(seen)}; {root}.")
 
 
 def main(argv=None):

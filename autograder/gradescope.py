@@ -1,8 +1,8 @@
 """Gradescope's route: an autograder bundle (a zip) for one assignment, and what the bundle runs per submission.
 
-    python -m autograder gradescope <assignment> [--output autograder.zip] [--container-is-the-sandbox]
-    python -m autograder.gradescope build <assignment> [--output autograder.zip] [--container-is-the-sandbox]
-    python -m autograder.gradescope run <assignment> [--container-is-the-sandbox] [--deadline SECONDS]
+    python -m autograder gradescope <assignment> [--output autograder.zip]
+    python -m autograder.gradescope build <assignment> [--output autograder.zip]
+    python -m autograder.gradescope run <assignment> [--deadline SECONDS]
 
 `build` writes the bundle. At its root: setup.sh and run_autograder (the two
 files Gradescope requires, executable), the pinned requirements.txt, the
@@ -24,8 +24,14 @@ $AUTOGRADER_ROOT/results/results.json in Gradescope's format: one test per
 graded function, with the grader's messages (which never show a hidden
 case's expected values). A submission that cannot be graded (no notebook, not
 a notebook) gets 0 points and a message saying what to upload; a grader that
-refuses to run (no sandbox possible in the container) gets 0 points and a
-message for the instructor.
+refuses to run gets 0 points and a message for the instructor.
+
+Gradescope's container (root, Docker's default capabilities and seccomp
+profile) allows no namespaces, so student code runs in the sandbox's layer
+without them (autograder.sandbox: Landlock and a uid of its own). setup.sh
+makes the bundle's folder private to root and fails the image's build when
+no layer can be had, so the instructor learns it before students submit.
+There is no way to build a bundle that grades without a sandbox.
 """
 
 import argparse
@@ -54,15 +60,6 @@ DEVELOPMENT_ONLY = ("mutants.py",)  # files of source/<name>/ that grading does 
 SKIPPED = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".DS_Store")
 STUDENT = "submission"  # the student id of the one submission in the temporary course directory
 IGNORED_UPLOADS = ("__MACOSX", ".ipynb_checkpoints")  # folders of an upload that hold no submission
-SANDBOX_OPTION_HELP = (
-    "RISKY: grade without the grader's own sandbox, for Gradescope containers where user namespaces are off "
-    "(`python -m autograder doctor` in setup.sh's log says so). Student code then runs as root in the "
-    "container: it can read the hidden tests and the solution notebook, and write results.json (its own "
-    "score). Use it only if you accept that.")
-UNSAFE_WARNING = ("WARNING: this bundle was built with --container-is-the-sandbox: student code runs without the "
-                  "grader's sandbox, as root in Gradescope's container. It can read the hidden tests and the "
-                  "solution notebook and write results.json.")
-
 SETUP_SH = r"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image; the bundle is in $ROOT/source.
 # It makes $ROOT/venv: a Python >= 3.11 virtual environment with the course kit's pinned requirements.
@@ -97,11 +94,14 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -r "$SOURCE/requirements.txt"
 
-# Whether student code can be isolated in this container (grading runs in the same image).
+# The hidden tests and the solution stay root's: no other user (a sandbox's uid) may enter the bundle's folder.
+chmod 700 "$SOURCE"
+# Whether student code can be isolated in this container (grading runs in the same image): if not, fail the build.
 cd "$SOURCE"
 if ! PYTHONPATH="$SOURCE" "$VENV/bin/python" -m autograder doctor; then
-  echo "setup.sh: student code cannot be isolated in this image, so run_autograder will refuse to grade unless the"
-  echo "bundle was built with --container-is-the-sandbox (see its help for what that risks)."
+  echo "setup.sh: student code cannot be isolated in this image (see above why), so every submission would get 0."
+  echo "setup.sh: the autograder's build fails here, before students submit; see the README's Safety section."
+  exit 1
 fi
 """
 
@@ -157,11 +157,10 @@ def _files(folder, prefix, seen=None):
     return found
 
 
-def contents(name, container_is_the_sandbox=False):
+def contents(name):
     """{name in the zip: (bytes, mode)} of the bundle of assignment name; raises AssignmentError if there is none."""
     assignment = assignments.load(name)  # checks that the notebook and the hidden tests agree
-    arguments = " ".join([shlex.quote(assignment.name)] + (["--container-is-the-sandbox"]
-                                                           if container_is_the_sandbox else []))
+    arguments = shlex.quote(assignment.name)
     entries = {"setup.sh": (SETUP_SH.encode(), 0o755),
                "run_autograder": (RUN_AUTOGRADER.replace("{arguments}", arguments).encode(), 0o755)}
     files = [("requirements.txt", COURSE / "requirements.txt")] + [(helper, COURSE / helper) for helper in HELPERS]
@@ -176,7 +175,7 @@ def contents(name, container_is_the_sandbox=False):
     return entries
 
 
-def build(name, output, container_is_the_sandbox=False):
+def build(name, output):
     """Write the Gradescope autograder bundle of assignment name to the zip output; returns its path.
 
     The same files give the same bytes. Raises AssignmentError for an unknown assignment, BundleError when
@@ -187,17 +186,17 @@ def build(name, output, container_is_the_sandbox=False):
         raise BundleError(f"{output} is a folder: give the zip's file name, e.g. --output {output / 'autograder.zip'}")
     if not output.parent.is_dir():
         raise BundleError(f"there is no folder {output.parent} to write {output.name} into: create it first")
-    return report.write_zip(output, contents(name, container_is_the_sandbox))
+    return report.write_zip(output, contents(name))
 
 
 def command(args):
     """`python -m autograder gradescope`: write the bundle and say what to do with it; returns the zip's path.
 
-    args -- assignment, output (a path) and container_is_the_sandbox. Raises AssignmentError or
+    args -- assignment and output (a path). Raises AssignmentError or
     grading.UsageError, which the command line reports.
     """
     try:
-        path = build(args.assignment, args.output, args.container_is_the_sandbox)
+        path = build(args.assignment, args.output)
     except BundleError as error:
         raise grading.UsageError(str(error)) from None
     except OSError as error:
@@ -210,10 +209,8 @@ def command(args):
           f"{len(assignment.functions)} graded functions).\n"
           "On Gradescope: a Programming Assignment, Configure Autograder > Zip file upload; base image Ubuntu "
           "(setup.sh installs Python 3.11 where the image's is older); set the autograder timeout above "
-          f"{default_deadline(assignment):.0f} s. setup.sh's log says whether student code can be sandboxed "
-          "in the container.")
-    if args.container_is_the_sandbox:
-        print(UNSAFE_WARNING, file=sys.stderr)
+          f"{default_deadline(assignment):.0f} s. setup.sh's log shows how student code is isolated in the "
+          "container (`doctor`); the build fails where it cannot be.")
     return path
 
 
@@ -329,16 +326,10 @@ def _not_graded(assignment, reason):
 def _grader_refused(assignment, error_line):
     """(items, output) when `grade` refused to run (exit 2): a message for the instructor, not the student."""
     reason = error_line.removeprefix("error: ").strip() or "no reason given"
-    # Not the grader's advice to add --unsafe-no-sandbox: on Gradescope, the bundle's option does that.
+    # Not the grader's advice to add --unsafe-no-sandbox: a bundle never grades without a sandbox.
     reason = " ".join(sentence for sentence in re.split(r"(?<=\.) ", reason) if "--unsafe-no-sandbox" not in sentence)
     instructor = ("This is not a problem with your submission: tell your instructor.\n\nInstructor: the "
                   f"autograder refused to run: {reason}")
-    if "isolated" in reason or "sandbox" in reason:
-        instructor += ("\n\nIn Gradescope's container, student code cannot be sandboxed (setup.sh's log shows "
-                       "`python -m autograder doctor`). To grade without the grader's sandbox, accepting that "
-                       "student code can then read the hidden tests and write its own score, rebuild the bundle "
-                       f"with `python -m autograder gradescope {assignment.name} --output autograder.zip "
-                       "--container-is-the-sandbox` and upload it again.")
     return (zero_items(assignment, "Not graded: the autograder could not run (see the message above)."),
             f"This submission was not graded (0 points). {instructor}")
 
@@ -350,7 +341,7 @@ def _kill(process):
         pass
 
 
-def grade(assignment, data, unsafe, deadline):
+def grade(assignment, data, deadline):
     """Grade one notebook (its bytes) with `python -m autograder grade` in a temporary course directory.
 
     Returns (items, output): results.json's items, one per graded function in order, and the summary.
@@ -363,7 +354,7 @@ def grade(assignment, data, unsafe, deadline):
         folder.mkdir(parents=True)
         (folder / assignment.notebook).write_bytes(data)
         command = [sys.executable, "-m", "autograder", "grade", assignment.name, "--course-dir", str(course),
-                   "--quiet", "--jobs", "1"] + (["--unsafe-no-sandbox"] if unsafe else [])
+                   "--quiet", "--jobs", "1"]
         process = subprocess.Popen(command, cwd=bundle, env=environment, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
                                    start_new_session=True)
@@ -400,10 +391,9 @@ def grade(assignment, data, unsafe, deadline):
     return items, _summary(assignment, items)
 
 
-def run(name, root, unsafe=False, deadline=None):
+def run(name, root, deadline=None):
     """Grade root/submission/ (what the student uploaded) and write root/results/results.json.
 
-    unsafe -- grade without the grader's sandbox (the bundle's --container-is-the-sandbox)
     deadline -- seconds for the grader (default: default_deadline)
     Returns the results written.
     """
@@ -411,8 +401,6 @@ def run(name, root, unsafe=False, deadline=None):
     root = Path(root)
     assignment = assignments.load(name)
     deadline = deadline or default_deadline(assignment)
-    if unsafe:
-        print(UNSAFE_WARNING)
     path, problem = find_notebook(root / "submission", assignment.notebook)
     data = None
     if path is not None:
@@ -420,7 +408,7 @@ def run(name, root, unsafe=False, deadline=None):
     if problem is not None:
         items, output = _not_graded(assignment, problem)
     else:
-        items, output = grade(assignment, data, unsafe, deadline)
+        items, output = grade(assignment, data, deadline)
         if path.name != assignment.notebook:
             output += f"\n(The uploaded {path.relative_to(root / 'submission')} was graded as {assignment.notebook}.)"
     results = gradescope_results(assignment, items, output, time.monotonic() - start)
@@ -440,7 +428,7 @@ def _run_command(args):
     """`run`: grade the submission in $AUTOGRADER_ROOT; always leaves a results.json. Returns the exit status."""
     root = Path(os.environ.get(ROOT_VARIABLE) or DEFAULT_ROOT)
     try:
-        run(args.assignment, root, args.container_is_the_sandbox, args.deadline)
+        run(args.assignment, root, args.deadline)
         return 0
     except Exception as error:  # a bug or a broken bundle: say so to the instructor, never leave no score
         traceback.print_exc(file=sys.stdout)
@@ -459,12 +447,9 @@ def parser():
     build_parser.add_argument("assignment", help=f"assignment name (there: {', '.join(assignments.names())})")
     build_parser.add_argument("--output", type=Path, default=Path("autograder.zip"), metavar="FILE",
                               help="the zip to write (default: autograder.zip)")
-    build_parser.add_argument("--container-is-the-sandbox", action="store_true", help=SANDBOX_OPTION_HELP)
     run_parser = actions.add_parser("run", help="(in the bundle, from run_autograder) grade $AUTOGRADER_ROOT/"
                                                 "submission/ into $AUTOGRADER_ROOT/results/results.json")
     run_parser.add_argument("assignment")
-    run_parser.add_argument("--container-is-the-sandbox", action="store_true",
-                            help="grade with --unsafe-no-sandbox (baked in by build's option of that name)")
     run_parser.add_argument("--deadline", type=float, metavar="SECONDS",
                             help="stop grading after this many seconds (default: from the hidden tests' timeout)")
     return main_parser

@@ -234,8 +234,13 @@ class Session:
         """Refuse a sandbox that does not look as it should from the inside (before any student code ran)."""
         if self.unsafe:
             return
+        layer = self.sandbox.layer
         if (type(report) is not dict or report.get("cap_eff") != "0000000000000000"
-                or report.get("no_new_privs") != "1" or report.get("uid") == 0 or report.get("pid", 99) > 3):
+                or report.get("no_new_privs") != "1" or report.get("uid") == 0
+                or (layer == "namespaces" and report.get("pid", 99) > 3)
+                or (layer != "namespaces" and report.get("seccomp") != "2")
+                or (self.sandbox.uid is not None and report.get("uid") != self.sandbox.uid)
+                or (layer == "landlock" and not (type(report.get("landlock")) is int and report["landlock"] >= 1))):
             raise GradingFailed(f"its sandbox is not isolated as it should be ({str(report)[:300]}); "
                                 "run `python -m autograder doctor`")
 

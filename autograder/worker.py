@@ -1,6 +1,6 @@
 """The worker: reads one submission and runs its graded functions, each in a forked child (runs in the sandbox).
 
-    python -I worker.py [--uid UID] [--own-pid-namespace]     (JSON lines on stdin and stdout)
+    python -I worker.py [--uid UID] [--kill-all] [--confine SPEC]     (JSON lines on stdin and stdout)
 
 The grader starts one worker per submission, inside the submission's sandbox
 (autograder.sandbox). Its first message carries the setup code (the imports
@@ -15,6 +15,13 @@ wire.py) or the exception with the traceback lines of the student's code. The
 worker waits for the child up to the time limit, kills everything the child
 left behind and sends back how it ended with the response. The grader trusts
 none of it: it decodes and checks every answer itself, with its own deadlines.
+
+--kill-all says that kill(-1) reaches this submission's processes only (a PID
+namespace, a uid of the sandbox's own, or a Landlock domain that scopes
+signals). --confine is the sandbox without namespaces: the worker confines
+itself before it reads anything of the submission (confine(), below), and
+each child confines itself further, to its own folder, before it runs the
+student's code.
 """
 
 import base64
@@ -196,6 +203,76 @@ class _Deferring(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 _DEFERRING = _Deferring()
 
 
+_PROC = {}  # /proc/self/status and statm, opened before any confinement (which may deny /proc)
+
+
+def _open_proc():
+    for name in ("status", "statm"):
+        _PROC[name] = os.open(f"/proc/self/{name}", os.O_RDONLY | os.O_CLOEXEC)
+
+
+def _read_proc(name):
+    return os.pread(_PROC[name], 65536, 0).decode()
+
+
+def _close_proc():
+    for fd in _PROC.values():
+        os.close(fd)
+    _PROC.clear()
+
+
+_CONFINED = {}  # the --confine spec, once applied: the children confine themselves to their folders with it
+DEVICES = ("/dev/null", "/dev/zero")
+
+
+def _own_processes():
+    """How many processes of this uid this process can see (for a process limit above what the user runs)."""
+    me, count = str(os.getuid()), 0
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                count += any(line.startswith("Uid:") and line.split()[1] == me for line in status)
+        except OSError:
+            continue
+    return count
+
+
+def confine(spec):
+    """The sandbox without namespaces, applied to this process before it reads the submission.
+
+    spec -- {"uid": a uid of the sandbox's own, or None to stay this user; "landlock": bool;
+             "read": paths to read; "write": the folder to write in}
+    Order: the uid (root only), rlimits (processes counted above this user's own when the uid is shared),
+    no_new_privs, Landlock (files, TCP, signals and abstract sockets scoped to this domain), seccomp.
+    """
+    import ctypes
+    from autograder import landlock, seccomp
+
+    if spec["uid"] is not None:
+        _drop_privileges(spec["uid"])
+    _limit_self(PROCESSES if spec["uid"] is not None else _own_processes() + PROCESSES)
+    if ctypes.CDLL(None, use_errno=True).prctl(seccomp.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise SystemExit("the worker could not set no_new_privs")
+    if spec["landlock"]:
+        spec["abi"] = landlock.restrict(read=spec["read"], write=spec["write"], devices=DEVICES)
+    filter_program = seccomp.program()
+    if filter_program is None:
+        raise SystemExit("no seccomp filter for this architecture: the sandbox without namespaces needs one")
+    seccomp.install(filter_program)
+    _CONFINED.update(spec)
+
+
+def _confine_child(folder):
+    """In a child, before student code: its own Landlock domain, writing only in its folder (the worker, outside
+    that domain, can neither be signalled nor written to by it)."""
+    if _CONFINED.get("landlock"):
+        import tempfile
+        from autograder import landlock
+        landlock.restrict(read=_CONFINED["read"], write=[folder], devices=DEVICES)
+        os.environ.update(HOME=folder, TMPDIR=folder, MPLCONFIGDIR=os.path.join(folder, ".matplotlib"))
+        tempfile.tempdir = None  # computed again, from TMPDIR
+
+
 def _run_job(source, name, namespace, cases, wire):
     """In the child: read the cell, run it and the calls; returns the response."""
     from autograder.cells import student_code
@@ -236,9 +313,10 @@ def _child(source, job, namespace, wire):
     os.setpgid(0, 0)
     cpu = int(job["timeout"]) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    with open("/proc/self/statm") as handle:
-        mapped = int(handle.read().split()[0]) * resource.getpagesize()
+    mapped = int(_read_proc("statm").split()[0]) * resource.getpagesize()  # the worker's, as forked
+    _close_proc()
     resource.setrlimit(resource.RLIMIT_AS, (mapped + MEMORY_BYTES, mapped + MEMORY_BYTES))
+    _confine_child(job["folder"])
     os.chdir(job["folder"])
     null = os.open(os.devnull, os.O_RDONLY)
     output = os.open(OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -256,11 +334,12 @@ def _child(source, job, namespace, wire):
     os._exit(0)  # skip interpreter clean-up that student code may have hooked
 
 
-def _kill_all(pid, own_namespace):
-    """Kill the child and everything it started: in the sandbox's PID namespace, every process but this one."""
-    if own_namespace:
+def _kill_all(pid, kill_all):
+    """Kill the child and everything it started: with kill_all (--kill-all), every process but this one that
+    this one may signal, which are the sandbox's."""
+    if kill_all:
         try:
-            os.kill(-1, signal.SIGKILL)  # all processes of this uid that this one may signal: the sandbox's
+            os.kill(-1, signal.SIGKILL)
         except ProcessLookupError:
             pass
     try:
@@ -269,7 +348,7 @@ def _kill_all(pid, own_namespace):
         pass
 
 
-def _wait(pid, timeout, own_namespace):
+def _wait(pid, timeout, kill_all):
     """Wait for a child up to timeout; kill it and its leftovers. Returns how it ended."""
     deadline = time.monotonic() + timeout
     status = None
@@ -280,7 +359,7 @@ def _wait(pid, timeout, own_namespace):
         time.sleep(0.002)
     else:
         status = None
-    _kill_all(pid, own_namespace)
+    _kill_all(pid, kill_all)
     if status is None:
         try:
             os.waitpid(pid, 0)  # killed: it ends at once
@@ -292,13 +371,31 @@ def _wait(pid, timeout, own_namespace):
     return {"status": "exit", "code": os.WEXITSTATUS(status)}
 
 
-def _reap():
-    """Collect finished children (leftovers re-parented to this worker)."""
+def _reap(seconds=2.0):
+    """Collect the killed children and the leftovers re-parented to this worker (a child subreaper), until none
+    is left or for seconds at most: until then they count against the uid's process limit."""
+    deadline = time.monotonic() + seconds
     try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while True:
+            if not os.waitpid(-1, os.WNOHANG)[0]:
+                if time.monotonic() >= deadline:
+                    return
+                time.sleep(0.001)
     except ChildProcessError:
         pass
+
+
+def _fork(seconds):
+    """os.fork(), tried again for up to seconds while the uid's process limit is reached (a fork bomb of another
+    submission of the same uid, not yet killed by its worker)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return os.fork()
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _read_response(path):
@@ -315,8 +412,7 @@ def _read_response(path):
 
 def _status():
     """This process's /proc/self/status, as {field: value}."""
-    with open("/proc/self/status") as status:
-        return {key: value.strip() for key, value in (line.split(":", 1) for line in status)}
+    return {key: value.strip() for key, value in (line.split(":", 1) for line in _read_proc("status").splitlines())}
 
 
 def _drop_privileges(uid):
@@ -329,33 +425,67 @@ def _drop_privileges(uid):
         raise SystemExit("the worker still holds privileges after switching user")
 
 
-def _limit_self():
+def _limit_self(processes=PROCESSES):
     import ctypes
     ctypes.CDLL(None).prctl(4, 0)  # PR_SET_DUMPABLE 0: no process of the submission may read or write its memory
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing past the limit fails with an error instead
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
     resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILES, OPEN_FILES))
+
+
+def _readable(paths):
+    """The paths of these that this process can read (list a folder, read a file's first byte)."""
+    found = []
+    for path in paths:
+        try:
+            if os.path.isdir(path):
+                os.listdir(path)
+            else:
+                with open(path, "rb") as handle:
+                    handle.read(1)
+            found.append(path)
+        except OSError:
+            pass
+    return found
 
 
 def self_report():
     """What this process is, from the inside: for the grader's and doctor's checks."""
     fields = _status()
+
+    def listing(folder):  # None where the folder cannot be read (the sandbox without namespaces)
+        try:
+            return sorted(os.listdir(folder))
+        except OSError:
+            return None
+
+    root, proc = listing("/"), listing("/proc")
     return {"uid": os.getuid(), "pid": os.getpid(), "cap_eff": fields.get("CapEff"),
-            "no_new_privs": fields.get("NoNewPrivs"), "root": sorted(os.listdir("/"))[:50],
-            "processes": sum(entry.isdigit() for entry in os.listdir("/proc"))}
+            "no_new_privs": fields.get("NoNewPrivs"), "seccomp": fields.get("Seccomp"),
+            "landlock": _CONFINED.get("abi"), "root": root[:50] if root is not None else None,
+            "processes": sum(entry.isdigit() for entry in proc) if proc is not None else None}
 
 
 def main():
     arguments = sys.argv[1:]
-    own_namespace = "--own-pid-namespace" in arguments
-    if "--uid" in arguments:
-        _drop_privileges(int(arguments[arguments.index("--uid") + 1]))
-    _limit_self()
-    os.umask(0o077)
+    kill_all = "--kill-all" in arguments
+    import ctypes
+    ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: what the children leave is re-parented here
+    _open_proc()
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     sys.path.insert(0, here)
+    if "--confine" in arguments:
+        confine(json.loads(arguments[arguments.index("--confine") + 1]))
+    else:
+        if "--uid" in arguments:
+            _drop_privileges(int(arguments[arguments.index("--uid") + 1]))
+        _limit_self()
+    os.umask(0o077)
+    if "--probe" in arguments:  # for the grader's check of a layer, before any submission: what is readable
+        print(json.dumps({"self": self_report(), "readable": _readable(arguments[arguments.index("--probe") + 1:])}))
+        return
     from autograder import cells, wire
 
     control_in, control_out = sys.stdin, sys.stdout
@@ -388,15 +518,15 @@ def main():
         job = json.loads(line)
         job["folder"] = os.path.abspath(f"job-{number}")
         os.mkdir(job["folder"])
-        pid = os.fork()
+        pid = _fork(job["timeout"])
         if pid == 0:
             try:
                 _child(sources.get(job["function"], ""), job, namespace, wire)
             finally:
                 os._exit(70)
         del job["cases"]
-        ending = _wait(pid, job["timeout"], own_namespace)
-        _reap()
+        ending = _wait(pid, job["timeout"], kill_all)
+        _reap(2.0 if kill_all else 0.0)
         response = None
         if ending == {"status": "exit", "code": 0}:
             response = _read_response(os.path.join(job["folder"], RESPONSE_FILE))

@@ -122,16 +122,30 @@ def measure_nbgrader(course):
             "throughput": 60 / statistics.mean(per_submission)}
 
 
-def measure_grader(course, workers, *args):
+def measure_grader(course, workers, *args, mode=None, without=""):
     """Run `python -m autograder grade` in a fresh process; its timings and scores.
 
+    mode -- None, or how tools.container_like runs it ("root": as in a Gradescope container)
+    without -- AUTOGRADER_WITHOUT for it (the layers it must not use)
     The steady rate is counted from the moment every worker has returned a result (each
     worker's first submission also pays for starting it, which "first result" shows).
+    Returns None, with the reason printed, where the grader refuses (that layer is not available here).
     """
+    from tools import container_like
+    command = [sys.executable, "-m", "benchmarks.bench", "--run-grader", str(course), *args]
+    command, descriptors = (command, ()) if mode is None else container_like.wrap(command, mode)
     start, began = time.perf_counter(), time.time()
-    result = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--run-grader", str(course), *args],
-                            cwd=REPO, capture_output=True, text=True)
+    try:
+        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, pass_fds=descriptors,
+                                env={**os.environ, "AUTOGRADER_WITHOUT": without})
+    finally:
+        for descriptor in descriptors:
+            os.close(descriptor)
     wall = time.perf_counter() - start
+    if result.returncode != 0 and "cannot be isolated" in result.stderr:
+        print(f"not measured ({without or 'nothing'} turned off{f', {mode}' if mode else ''}): "
+              f"{result.stderr.strip().splitlines()[-1][:400]}", flush=True)
+        return None
     if result.returncode != 0:
         sys.exit(f"error: grading with {' '.join(args)} failed:\n{result.stderr}")
     run = json.loads(result.stdout.splitlines()[-1])
@@ -332,6 +346,19 @@ def main(argv=None):
         with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
             rows[f"this grader, Dask LocalCluster ({workers} workers)"] = measure_grader(
                 fresh("dask"), workers, "--scheduler", cluster.scheduler_address)
+        print("... with each isolation layer (autograder/sandbox.py), and without any...", flush=True)
+        layers = {
+            "namespaces layer (bubblewrap)": rows["this grader, 1 worker"],
+            "landlock layer, as in a Gradescope container (tools.container_like root)":
+                measure_grader(fresh("landlock"), 1, "--jobs", "1", mode="root"),
+            "landlock layer, as in a JupyterHub server (tools.container_like user)":
+                measure_grader(fresh("landlock-user"), 1, "--jobs", "1", mode="user"),
+            "uid layer, as in a container without Landlock (root)":
+                measure_grader(fresh("uid"), 1, "--jobs", "1", mode="root", without="landlock"),
+        }
+        for name, row in layers.items():
+            if row is not None and row is not rows["this grader, 1 worker"]:
+                rows[f"this grader, 1 worker, {name}"] = row
         unsafe = measure_grader(fresh("unsafe"), 1, "--jobs", "1", "--unsafe-no-sandbox")
         rows["this grader, 1 worker, no sandbox (--unsafe-no-sandbox)"] = unsafe
     floor, imports, checks = measure_floor()
@@ -367,6 +394,12 @@ def main(argv=None):
         f"The sandbox's cost: {with_sandbox:.3f} s per submission with it against {without:.3f} s without (the "
         f"same worker, started as a plain process): {(with_sandbox - without) / functions * 1000:.0f} ms per graded "
         f"function ({functions} per submission).",
+        "",
+        "Per isolation layer, 1 worker (median s per submission; the ratio against bubblewrap's namespaces):",
+        *(f"- {name}: " + ("not available on this machine" if row is None else
+                           f"{statistics.median(row['per_submission']):.3f} s "
+                           f"({statistics.median(row['per_submission']) / with_sandbox:.2f}x)")
+          for name, row in layers.items()),
         "",
         "| target | goal | met |", "|---|---|---|",
         *(f"| {measured} | {goal} | {'yes' if met else 'NO'} |" for measured, goal, met in targets),

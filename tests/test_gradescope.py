@@ -20,6 +20,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -27,10 +28,11 @@ import jsonschema
 import nbformat
 import pytest
 
-from conftest import REGULARIZATION, REPO, release_notebook
+from conftest import REGULARIZATION, REPO, make_venv, release_notebook
 from autograder import assignments, gradescope, grading
 from tools.variants import submission
 
+SYSTEM_PYTHON = "/usr/bin/python3.11"  # what Gradescope's Ubuntu image and setup.sh use, where it is installed
 NAME = REGULARIZATION.name
 NOTEBOOK = REGULARIZATION.notebook
 POINTS = REGULARIZATION.points
@@ -85,32 +87,6 @@ def unpack(bundle, folder):
             path.chmod(info.external_attr >> 16 & 0o777)
 
 
-def make_venv(venv):
-    """The environment setup.sh makes, offline: this interpreter's venv with this venv's packages (hard links)."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    here = Path(sys.prefix)
-    packages = next(here.glob("lib/python3*/site-packages"))
-    target = venv / packages.relative_to(here)
-
-    def link(source, destination):
-        try:
-            os.link(source, destination)
-        except OSError:  # another file system
-            shutil.copy2(source, destination)
-
-    shutil.rmtree(target)
-    # Not course-kit.pth: it names this repository, where the bundle could find files it lacks.
-    shutil.copytree(packages, target, copy_function=link, ignore=shutil.ignore_patterns("course-kit.pth"))
-    # The venv's scripts (nbgrader's gradebook runs alembic), with their interpreter line pointed at the new venv.
-    for script in sorted((here / "bin").iterdir()):
-        destination = venv / "bin" / script.name
-        if script.is_file() and not script.is_symlink() and not destination.exists():
-            first, _, rest = script.read_bytes().partition(b"\n")
-            if first.startswith(f"#!{here}/bin/".encode()):
-                destination.write_bytes(first.replace(str(here).encode(), str(venv).encode(), 1) + b"\n" + rest)
-                destination.chmod(0o755)
-
-
 def environment(root, **extra):
     """A bare environment, as Gradescope's: nothing of this repository or its venv on the paths."""
     return {"AUTOGRADER_ROOT": str(root), "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(root / "home"),
@@ -127,12 +103,15 @@ def bundle(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def root(bundle, tmp_path_factory):
-    """$AUTOGRADER_ROOT after Gradescope's image build: the bundle in source/, setup.sh run."""
-    root = tmp_path_factory.mktemp("gradescope") / "root"
+def root(bundle, request):
+    """$AUTOGRADER_ROOT after Gradescope's image build: the bundle in source/, setup.sh run. Like /autograder, where
+    a sandbox's uid may reach the venv (pytest's own folders are private to root)."""
+    root = Path(tempfile.mkdtemp(prefix="gradescope-root-"))
+    root.chmod(0o755)
+    request.addfinalizer(lambda: shutil.rmtree(root, ignore_errors=True))
     unpack(bundle, root / "source")
     (root / "home").mkdir()
-    make_venv(root / "venv")
+    make_venv(root / "venv", SYSTEM_PYTHON if os.path.exists(SYSTEM_PYTHON) else sys.executable)
     result = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root, capture_output=True, text=True,
                             env=environment(root, PIP_NO_INDEX="1"), timeout=120)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -203,53 +182,14 @@ def test_the_bundle_holds_what_grading_needs_and_nothing_else(bundle):
         assert not name.startswith(("tools/", "tests/", "release/", "examples/", "notebooks/", "benchmarks/")), name
 
 
-def test_a_bundle_that_bakes_in_no_sandbox_differs_only_in_run_autograder(bundle, tmp_path, monkeypatch):
-    risky = gradescope.build(NAME, tmp_path / "risky.zip", container_is_the_sandbox=True)
-    with zipfile.ZipFile(bundle) as safe, zipfile.ZipFile(risky) as unsafe:
-        assert safe.namelist() == unsafe.namelist()
-        differ = [name for name in safe.namelist() if safe.read(name) != unsafe.read(name)]
-        assert differ == ["run_autograder"]
-        line = unsafe.read("run_autograder").decode().splitlines()[-1]
-        assert b"--container-is-the-sandbox" not in safe.read("run_autograder")
-    assert line.endswith(" -m autograder.gradescope run regularization --container-is-the-sandbox")
-    assert "hidden tests" in gradescope.SANDBOX_OPTION_HELP and "results.json" in gradescope.SANDBOX_OPTION_HELP
-
-    # That run line grades with --unsafe-no-sandbox (the grader itself is faked here: grading without a sandbox
-    # is the grader's own tests' business).
-    commands = []
-
-    class Refusing:
-        pid, returncode = -1, 2
-
-        def __init__(self, command, **options):
-            commands.append(command)
-
-        def communicate(self, timeout=None):
-            return "", "error: fake\n"
-
-    monkeypatch.setattr(gradescope.subprocess, "Popen", Refusing)
-    monkeypatch.setattr(gradescope, "_kill", lambda process: None)
-    monkeypatch.setenv("AUTOGRADER_ROOT", str(tmp_path / "root"))
-    (tmp_path / "root" / "submission").mkdir(parents=True)
-    (tmp_path / "root" / "submission" / NOTEBOOK).write_bytes(notebook_bytes())
-    arguments = line.split(" -m autograder.gradescope ")[1].split()
-    assert gradescope._run_command(gradescope.parser().parse_args(arguments)) == 0
-    [command] = commands
-    assert command[1:5] == ["-m", "autograder", "grade", NAME] and command[-1] == "--unsafe-no-sandbox"
-    results = json.loads((tmp_path / "root" / "results" / "results.json").read_text())
-    jsonschema.validate(results, SCHEMA)
-    assert results["score"] == 0 and "Instructor: the autograder refused to run: fake" in results["output"]
-
-
 def test_the_command_writes_the_bundle_and_its_errors_are_clear(tmp_path):
     with pytest.raises(assignments.AssignmentError, match="no assignment 'nope'"):
         gradescope.build("nope", tmp_path / "autograder.zip")
     with pytest.raises(gradescope.BundleError, match="create it first"):
         gradescope.build(NAME, tmp_path / "missing" / "autograder.zip")
     with pytest.raises(grading.UsageError, match="is a folder"):
-        gradescope.command(argparse.Namespace(assignment=NAME, output=tmp_path, container_is_the_sandbox=False))
-    written = gradescope.command(argparse.Namespace(assignment=NAME, output=tmp_path / "autograder.zip",
-                                                    container_is_the_sandbox=False))
+        gradescope.command(argparse.Namespace(assignment=NAME, output=tmp_path))
+    written = gradescope.command(argparse.Namespace(assignment=NAME, output=tmp_path / "autograder.zip"))
     assert zipfile.ZipFile(written).testzip() is None
     result = subprocess.run([sys.executable, "-m", "autograder", "gradescope", "nope", "--output",
                              str(tmp_path / "x.zip")], cwd=REPO, capture_output=True, text=True)
@@ -286,8 +226,69 @@ def test_a_broken_upload_gets_zero_and_says_what_to_upload(root, files, problem)
 
 
 def test_without_a_sandbox_the_grader_refuses_and_tells_the_instructor(root):
-    results, _ = grade_upload(root, {NOTEBOOK: notebook_bytes()}, AUTOGRADER_WITHOUT="bubblewrap")
+    results, _ = grade_upload(root, {NOTEBOOK: notebook_bytes()}, AUTOGRADER_WITHOUT="namespaces,landlock,uid")
     assert results["score"] == 0
     assert "not a problem with your submission" in results["output"] and "Instructor:" in results["output"]
-    assert "--container-is-the-sandbox" in results["output"] and "cannot be isolated" in results["output"]
-    assert "--unsafe-no-sandbox" not in results["output"]  # the grader's own advice, which the bundle's option follows
+    assert "cannot be isolated" in results["output"]
+    assert "--unsafe-no-sandbox" not in results["output"]  # the grader's advice: a bundle never grades without one
+
+
+def test_setup_fails_the_build_where_no_layer_can_be_had(root):
+    result = subprocess.run(["bash", str(root / "source" / "setup.sh")], cwd=root, capture_output=True, text=True,
+                            env=environment(root, PIP_NO_INDEX="1", AUTOGRADER_WITHOUT="namespaces,landlock,uid"),
+                            timeout=120)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "cannot be isolated in this image" in result.stdout and "build fails here" in result.stdout
+    assert stat.S_IMODE((root / "source").stat().st_mode) == 0o700  # the hidden tests are root's alone
+
+
+HOSTILE_CELL = """
+import glob, os
+def compute_cost_with_regularization(A3, Y, parameters, lambd):
+    for path in glob.glob('{root}/source/**', recursive=True)[:50]:
+        print(path)
+    try:  # shown to the student if it could be read
+        raise RuntimeError(open('{source}/source/regularization/hidden_tests.py').read()[:300])
+    except OSError:
+        pass
+    try:  # a process left behind that would rewrite results.json after the grader wrote it
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                import time
+                for _ in range(100):
+                    try:
+                        with open('{root}/results/results.json', 'w') as handle:
+                            handle.write('{{"score": 10, "tests": []}}')
+                    except OSError:
+                        pass
+                    time.sleep(0.1)
+            os._exit(0)
+    except OSError:
+        pass
+    try:
+        with open('{root}/results/results.json', 'w') as handle:
+            handle.write('{{"score": 10}}')
+        return 0.0  # wrong, unless the forged results.json stood
+    except OSError:
+        pass
+    m = Y.shape[1]
+    W1, W2, W3 = parameters['W1'], parameters['W2'], parameters['W3']
+    return compute_cost(A3, Y) + lambd / (2 * m) * (np.sum(W1 ** 2) + np.sum(W2 ** 2) + np.sum(W3 ** 2))
+"""
+
+
+@pytest.mark.parametrize("without", ["", "namespaces"], ids=["best-layer", "no-namespaces"])
+def test_a_hostile_upload_reads_nothing_of_the_bundle_and_writes_no_result(root, without):
+    """In the layer with namespaces, and in the one without (Gradescope's container allows no namespaces)."""
+    notebook = nbformat.reads(notebook_bytes().decode(), as_version=4)
+    graded = next(cell for cell in notebook.cells if cell.source.startswith("# GRADED FUNCTION: compute_cost_with"))
+    graded.source = "# GRADED FUNCTION: compute_cost_with_regularization\nimport numpy as np\n" + \
+        HOSTILE_CELL.format(source=root / "source", root=root)
+    results, log = grade_upload(root, {NOTEBOOK: nbformat.writes(notebook).encode()}, AUTOGRADER_WITHOUT=without)
+    assert f"layer: {'namespaces' if not without else 'landlock'} " in log
+    assert results["score"] == TOTAL, results["tests"][0]["output"]  # right, and only because every attack failed
+    import time
+    time.sleep(1.5)  # what a process left behind would have done by now
+    assert json.loads((root / "results" / "results.json").read_text()) == results
+    assert "HiddenTests" not in json.dumps(results) and "hidden_tests" not in log
