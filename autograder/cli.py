@@ -390,7 +390,8 @@ def doctor():
     seen = [f"uid {inside['uid']}", f"pid {inside['pid']}",
             f"{inside['processes']} process(es) visible" if inside["processes"] is not None else "/proc unreadable",
             f"capabilities {inside['cap_eff']}", f"no_new_privs {inside['no_new_privs']}",
-            f"seccomp mode {inside['seccomp']}"] + ([f"Landlock ABI {inside['landlock']}"] if inside["landlock"] else [])
+            f"seccomp mode {inside['seccomp']}"]
+    seen += [f"Landlock ABI {inside['landlock']}"] if inside["landlock"] else []
     root = f"its / holds: {' '.join(inside['root'])}" if inside["root"] is not None else "its / cannot be listed"
     print(f"A sandbox seen from the inside ({protections['layer']}): {', '.join(seen)}; {root}.")
 

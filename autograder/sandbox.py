@@ -34,6 +34,7 @@ import os
 import platform
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -301,9 +302,9 @@ def _check_namespaces():
     reason = (result.stderr.strip().splitlines() or [f"exit status {result.returncode}"])[-1]
     if "execvp" in reason and "No such file" in reason:
         missing = reason.split("execvp", 1)[1].split(":")[0].strip()
+        chain = " -> ".join(path for path, _ in interpreter_chain())
         raise Unavailable(f"bubblewrap started, but {missing} is missing inside the sandbox ({reason}): a link "
-                          f"from the venv's python to the interpreter is not bound ({' -> '.join(p for p, _ in interpreter_chain())}); "
-                          "please report this with that chain")
+                          f"from the venv's python to the interpreter is not bound ({chain}); please report it")
     facts = _environment_facts()
     raise Unavailable(f"bubblewrap cannot make its namespaces here ({reason})"
                       + (f": {'; '.join(facts)}" if facts else ""))
@@ -354,6 +355,11 @@ def _remove(folder):
     shutil.rmtree(folder, onerror=unlock)
 
 
+def _staged_worker(*arguments):
+    """The command starting a staged worker (the layers without namespaces) with arguments."""
+    return [sys.executable, "-I", str(_stage() / "grader" / "autograder" / "worker.py"), *arguments]
+
+
 def confinement(support_folder, scratch, uid, use_landlock):
     """worker.confine's spec: the same allow-list as the namespace layer's, at the host's paths."""
     read = [*_python_paths(), *([_venv()] if _venv() else []), str(_stage() / "grader"), str(support_folder)]
@@ -386,15 +392,16 @@ def _kill_uid(uid):
 
 
 def _private_folder(path):
-    """The first folder from / down to path (itself included) that other users cannot enter or read, or None."""
-    import stat
+    """The first of path's folders, from /, that other users cannot enter, or path itself if they cannot read it
+    (a folder: list and enter it); None when every user may read path."""
     parts = Path(path).parts
     for depth in range(1, len(parts) + 1):
         folder = Path(*parts[:depth])
         mode = folder.stat().st_mode
-        needed = stat.S_IXOTH | (stat.S_IROTH if depth == len(parts) and stat.S_ISDIR(mode) else 0)
-        if depth == len(parts) and not stat.S_ISDIR(mode):
-            needed = stat.S_IROTH
+        if depth < len(parts):
+            needed = stat.S_IXOTH
+        else:
+            needed = stat.S_IROTH | (stat.S_IXOTH if stat.S_ISDIR(mode) else 0)
         if mode & needed != needed:
             return folder
     return None
@@ -414,8 +421,7 @@ def _probe(name, support=(), private=()):
                 raise Unavailable(f"{path} is not readable by other users ({blocker} is private), and student code "
                                   "runs as a uid of its own: use a Python and a venv that every user may read (a "
                                   f"system Python, /usr/local, /opt), or make it readable (chmod o+rx {blocker})")
-        command = [sys.executable, "-I", str(_stage() / "grader" / "autograder" / "worker.py"), "--confine",
-                   json.dumps(spec), "--probe", *map(str, private)]
+        command = _staged_worker("--confine", json.dumps(spec), "--probe", *map(str, private))
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=scratch,
                                     env=_variables(scratch, "/nonexistent"), start_new_session=True)
@@ -524,8 +530,7 @@ class Sandbox:
         if self.layer == "namespaces":
             return _bwrap_command(self.support, seccomp_fd, self.uid)
         spec = confinement(self.support_dir(), self._scratch, self.uid, self.layer == "landlock")
-        return [sys.executable, "-I", str(_stage() / "grader" / "autograder" / "worker.py"), "--kill-all",
-                "--confine", json.dumps(spec)]
+        return _staged_worker("--kill-all", "--confine", json.dumps(spec))
 
     def support_dir(self):
         """Where the worker finds the assignment's helper files."""
