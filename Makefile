@@ -9,9 +9,10 @@ SOURCE_NB := source/regularization/Regularization.ipynb
 EXAMPLE_COURSE := build/example-course
 COURSE ?= .
 ASSIGNMENT ?= regularization
+JOBS ?= auto
 
 .DEFAULT_GOAL := run
-.PHONY: run test bench bench-large execute release dist check grade examples new-assignment notebook lab dataset dataset-table venv clean
+.PHONY: help run test test-fast lint bench bench-large execute release dist check grade examples new-assignment notebook lab dataset dataset-table venv clean
 
 venv: $(STAMP)
 
@@ -39,9 +40,23 @@ run: $(STAMP)
 notebook: $(STAMP)
 	$(PY) -m tools.execute $(SOURCE_NB) --output build/Regularization.ipynb --print-tag summary
 
-## All tests (QUICK=1 leaves out the ones in real containers, which need a Docker daemon: .ci/run starts one).
+## All tests, in parallel (JOBS processes; the serial ones after), QUICK=1 leaves out the ones in real containers
+## (they need a Docker daemon: .ci/run starts one). The tiers are folders of tests/: unit, integration, security, course.
 test: $(STAMP)
-	$(PY) -m pytest $(if $(QUICK),-m "not container")
+	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not serial$(if $(QUICK), and not container)"
+	$(PY) -m pytest -m "serial$(if $(QUICK), and not container)"
+
+## The unit tests of the pure modules (tests/unit/): seconds.
+test-fast: $(STAMP)
+	$(PY) -m pytest tests/unit -q --durations=5
+
+## Check the kit's Python code with ruff (its rules are in pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+## List the targets.
+help:
+	@awk '/^## /{doc = doc substr($$0, 4) " "} /^[a-z-]+:/{if (doc) printf "  %-16s %s\n", substr($$1, 1, length($$1) - 1), doc; doc = ""}' $(MAKEFILE_LIST)
 
 ## Benchmark grading against nbgrader autograde (a few minutes) and write the table into benchmarks/README.md.
 bench: $(STAMP)

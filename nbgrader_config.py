@@ -21,7 +21,8 @@ c.CourseDirectory.release_directory = "release"
 # Each source/<assignment>/ holds its hidden tests and mutants: never copied into the release.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", *PRIVATE]
 # The gradebook: SQLite in the course directory by default. For a shared server, set the same
-# URL here (for nbgrader's export and formgrader) and in `python -m autograder grade --db URL`:
+# URL here (for nbgrader's export and formgrader) and in the AUTOGRADER_DB_URL environment variable
+# for `python -m autograder grade` (which refuses a password on its command line):
 # c.CourseDirectory.db_url = "postgresql://user:password@host:5432/gradebook"
 
 # nbgrader's default pipeline, with StubSolutions in place of ClearSolutions.

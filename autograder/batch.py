@@ -25,7 +25,7 @@ import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from autograder import assignments, grading, sandbox
+from autograder import assignments, errors, grading, sandbox
 
 ATTEMPTS = 2  # a task whose process died is tried once more
 PR_SET_PDEATHSIG = 1
@@ -58,7 +58,7 @@ def cores():
 # ---------------------------------------------------------------------------
 
 def grade_task(assignment_name, task, timeout, unsafe=False):
-    """Grade one submission; returns a Graded. Raises grading.GradingFailed, or sandbox.Unavailable."""
+    """Grade one submission; returns a Graded. Raises errors.GradingFailed, or sandbox.Unavailable."""
     start = time.perf_counter()
     assignment = assignments.load(assignment_name)
     protections = sandbox.report(unsafe)  # checked once per process: refuses where no sandbox can start
@@ -191,7 +191,7 @@ def failure_reason(error):
     """Why a task could not be graded, for the error message."""
     if isinstance(error, BrokenProcessPool) or type(error).__name__ == "KilledWorker":
         return f"the process grading it died in each of {ATTEMPTS} attempts"
-    if isinstance(error, grading.GradingFailed):
+    if isinstance(error, errors.GradingFailed):
         return str(error)
     if isinstance(error, sandbox.Unavailable):
         return f"no sandbox on the machine that graded it: {error}"
@@ -205,15 +205,15 @@ def _connect(address, unsafe=False):
     try:
         client = distributed.Client(address, set_as_default=False)  # waits distributed.comm.timeouts.connect
     except (OSError, TimeoutError, ValueError) as error:
-        raise grading.UsageError(f"cannot reach a Dask scheduler at {address} ({error}). Start the cluster "
-                                 "first (see README.md), or grade on this machine with --jobs.") from None
+        raise errors.UsageError(f"cannot reach a Dask scheduler at {address} ({error}). Start the cluster "
+                                 "first (see docs/scaling.md), or grade on this machine with --jobs.") from None
     try:
         client.run(_check_worker, unsafe)
     except Exception as error:
         client.close()
-        raise grading.UsageError(f"the Dask workers at {address} cannot grade: {type(error).__name__}: {error}. "
+        raise errors.UsageError(f"the Dask workers at {address} cannot grade: {type(error).__name__}: {error}. "
                                  "Every worker needs this course kit and its virtual environment "
-                                 "(see README.md).") from None
+                                 "(see docs/scaling.md).") from None
     return client
 
 

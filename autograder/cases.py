@@ -10,19 +10,19 @@ import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
-
 import checking
 from autograder.gradcheck import random_problem
+from autograder.inside.worker import start_random_state
 from autograder.notebook import load_definitions
-from autograder.worker import start_random_state
 
 
 @dataclass(frozen=True)
 class Case:
     """One hidden test of a graded function.
 
+    id -- a short stable name, unique among the function's cases (clauses, answers and failed_cases use it)
     label -- what the case is, for messages (never its code)
-    args -- the positional arguments, plain data (see autograder.wire): never a function
+    args -- the positional arguments, plain data (see autograder.inside.wire): never a function
     check -- check(case, results) -> list of problems; results holds one result per call
     seed -- numpy's global generator is seeded with it right before the calls (None: put in a state that no
             seeding gives; see worker.start_random_state)
@@ -33,6 +33,7 @@ class Case:
                             must leave it where the seed put it)
     own_arrays -- True when the function promises arrays of its own (none shared with its arguments)
     """
+    id: str
     label: str
     args: tuple
     check: Callable = field(compare=False)
@@ -59,7 +60,7 @@ class Reference:
 
     def __init__(self, source_notebook):
         self.source_notebook = source_notebook
-        self._answers = {}  # (function, case label) -> answer: a function's cases have labels of their own
+        self._answers = {}  # (function, case id) -> answer
 
     @functools.cache
     def definitions(self):
@@ -71,7 +72,7 @@ class Reference:
 
         Shared by every submission graded in this process: the checks only read it.
         """
-        key = (name, case.label)
+        key = (name, case.id)
         if key not in self._answers:
             start_random_state(case.seed)
             self._answers[key] = self.definitions()[name](*copy.deepcopy(case.args))
@@ -92,8 +93,8 @@ def sample_problems():
 
 def summarise(name, failures, total):
     """The messages of a function that failed some cases: the first failing case explains the mistake."""
-    label, problems = failures[0]
-    return [f"{name} fails {len(failures)} of {total} hidden tests. On {label}:", *problems]
+    label, messages = failures[0]
+    return [f"{name} fails {len(failures)} of {total} hidden tests. On {label}:", *map(str, messages)]
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,7 @@ class Clause:
     """One sentence of a graded function's contract, with what proves the hidden tests enforce it.
 
     text -- the sentence, from the function's docstring or the notebook's text
-    cases -- the hidden cases that fail when the sentence is broken, each named by a part of its label (the
-             one label that holds it, or else the one that ends with it)
+    cases -- the ids of the hidden cases that fail when the sentence is broken
     mutants -- the mistakes (mutants.py's Variant.mistake) that break this sentence; the tests check that
                each fails at least one of these cases
     """
@@ -111,18 +111,13 @@ class Clause:
     mutants: tuple
 
     def matching(self, cases):
-        """The cases (of the function's cases) that this clause names; raises ValueError unless each part names
-        exactly one."""
-        found = []
-        for part in self.cases:
-            named = [case for case in cases if part in case.label]
-            if len(named) > 1:
-                named = [case for case in named if case.label.endswith(part)]
-            if len(named) != 1:
-                raise ValueError(f"the clause {self.text!r} names the case {part!r}, which is part of "
-                                 f"{len(named)} case labels: name exactly one")
-            found.append(named[0])
-        return found
+        """The cases (of the function's cases) that this clause names; raises ValueError for an id none has."""
+        by_id = {case.id: case for case in cases}
+        unknown = [case_id for case_id in self.cases if case_id not in by_id]
+        if unknown:
+            raise ValueError(f"the clause {self.text!r} names the case {unknown[0]!r}, which no case has as its id "
+                             f"(the ids: {', '.join(by_id)})")
+        return [by_id[case_id] for case_id in self.cases]
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ and says what is missing, unless --unsafe-no-sandbox is given. Exits 0 when ever
 whatever the scores; 1 when some could not be (their failure is recorded,
 never an older grade left standing); 2 on a usage error, with a message that
 says what to do. `report` writes the class report (the common mistakes,
-autograder.classreport) and `similarity` the pairs of submissions whose code
+autograder.outputs.classreport) and `similarity` the pairs of submissions whose code
 is alike (autograder.similarity), both in reports/<assignment>/; `export`
 writes the gradebook's scores for an LMS or a spreadsheet
-(autograder.export); `gradescope` writes an assignment's autograder bundle
+(autograder.outputs.export); `gradescope` writes an assignment's autograder bundle
 for Gradescope (autograder.gradescope). `doctor` prints
 the active layer and why the others are not used, each protection for
 student code with what it holds and what it does not, and what a sandbox
@@ -48,7 +48,9 @@ from pathlib import Path
 import sqlalchemy
 import tqdm
 
-from autograder import assignments, batch, export, gradescope, grading, report, sandbox
+from autograder import assignments, batch, errors, gradescope, grading, sandbox
+from autograder.coursedir import CourseDirectory
+from autograder.outputs import export, feedback, gradebook, grades, results, table, timestamps
 
 DB_VARIABLE = "AUTOGRADER_DB_URL"
 GRADEBOOK_AFTER = 100  # results graded before the gradebook starts opening (see run)
@@ -56,15 +58,11 @@ GRADEBOOK_AFTER = 100  # results graded before the gradebook starts opening (see
 
 def submissions(course, assignment, students):
     """The (student_id, folder) pairs to grade, sorted by student."""
-    submitted = course / "submitted"
-    found = {p.parent.name: p for p in sorted(submitted.glob(f"*/{assignment}")) if p.is_dir()}
-    if not found:
-        raise grading.UsageError(f"no submissions of {assignment!r} in {submitted}/ "
-                                 f"(expected folders {submitted}/<student_id>/{assignment}/)")
+    found = CourseDirectory(course).require_submissions(assignment)
     if students:
         unknown = sorted(set(students) - set(found))
         if unknown:
-            raise grading.UsageError(f"no submission of {assignment!r} by {', '.join(unknown)} "
+            raise errors.UsageError(f"no submission of {assignment!r} by {', '.join(unknown)} "
                                      f"(there are submissions by: {', '.join(found)})")
         found = {student: found[student] for student in students}
     return sorted(found.items())
@@ -73,16 +71,16 @@ def submissions(course, assignment, students):
 def grade(args):
     course = args.course_dir
     if not course.is_dir():
-        raise grading.UsageError(f"no course directory at {course} (give one with --course-dir)")
+        raise errors.UsageError(f"no course directory at {course} (give one with --course-dir)")
     if args.jobs is not None and args.scheduler:
-        raise grading.UsageError("give --jobs or --scheduler, not both: with --scheduler the cluster's workers "
+        raise errors.UsageError("give --jobs or --scheduler, not both: with --scheduler the cluster's workers "
                                  "grade, as many at a time as they have threads")
     if args.jobs is None:
         args.jobs = batch.cores()
     elif args.jobs < 1:
-        raise grading.UsageError("--jobs must be at least 1")
+        raise errors.UsageError("--jobs must be at least 1")
     if args.timeout is not None and args.timeout <= 0:
-        raise grading.UsageError("--timeout must be a positive number of seconds")
+        raise errors.UsageError("--timeout must be a positive number of seconds")
     assignment = assignments.load(args.assignment)
     db_url = database_url(args)
     try:
@@ -90,7 +88,7 @@ def grade(args):
         if not args.unsafe_no_sandbox:  # the course directory is out of the sandbox's reach too: tried, not assumed
             sandbox.check_private([course.resolve()])
     except sandbox.Unavailable as error:
-        raise grading.UsageError(f"student code cannot be isolated on this machine, so nothing was graded: {error}. "
+        raise errors.UsageError(f"student code cannot be isolated on this machine, so nothing was graded: {error}. "
                                  "`python -m autograder doctor` shows each protection. To grade anyway, without "
                                  "isolation (student code could read the hidden tests and change grades), "
                                  "add --unsafe-no-sandbox.") from None
@@ -102,7 +100,7 @@ def grade(args):
     todo = submissions(course, assignment.name, args.student)
     with exclusive(course):
         if db_url is None:
-            check_gradebook(course / "gradebook.db")
+            check_gradebook(CourseDirectory(course).gradebook)
         return run(args, course, assignment, todo, db_url)
 
 
@@ -111,20 +109,20 @@ def check_gradebook(path):
     if not path.exists():
         print(f"No gradebook at {path}: creating one.")
     elif path.stat().st_size and path.read_bytes()[:16] != b"SQLite format 3\x00":
-        raise grading.UsageError(f"{path} is not an SQLite database (damaged?). Nothing was changed: restore it "
+        raise errors.UsageError(f"{path} is not an SQLite database (damaged?). Nothing was changed: restore it "
                                  "from a backup, or move it aside to start a new gradebook.")
 
 
 @contextlib.contextmanager
 def exclusive(course):
     """One grading run at a time per course directory (a lock in autograded/)."""
-    lock_path = course / "autograded" / ".grading.lock"
+    lock_path = CourseDirectory(course).lock
     lock_path.parent.mkdir(exist_ok=True)
     with lock_path.open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise grading.UsageError(f"another grading run is using {course}; wait for it to finish "
+            raise errors.UsageError(f"another grading run is using {course}; wait for it to finish "
                                      "(nothing was changed)") from None
         yield
 
@@ -135,14 +133,14 @@ def database_url(args):
     A password never comes from the command line, which every process on the machine can read.
     """
     if args.db and args.db_file:
-        raise grading.UsageError("give --db or --db-file, not both")
+        raise errors.UsageError("give --db or --db-file, not both")
     if args.db:
         try:
             url = sqlalchemy.engine.make_url(args.db)
         except sqlalchemy.exc.ArgumentError as error:
-            raise grading.UsageError(f"--db is not a database URL ({error})") from None
+            raise errors.UsageError(f"--db is not a database URL ({error})") from None
         if url.password:
-            raise grading.UsageError(f"--db holds a password, which any process on this machine can read from the "
+            raise errors.UsageError(f"--db holds a password, which any process on this machine can read from the "
                                      f"command line. Nothing was done: set {DB_VARIABLE} to the URL instead, or "
                                      "write it in a file only you can read (chmod 600) and give --db-file FILE.")
         return args.db
@@ -153,9 +151,9 @@ def database_url(args):
                 mode = os.fstat(stream.fileno()).st_mode
                 text = stream.read(4096).strip()
         except OSError as error:
-            raise grading.UsageError(f"cannot read --db-file {args.db_file}: {error.strerror}") from None
+            raise errors.UsageError(f"cannot read --db-file {args.db_file}: {error.strerror}") from None
         if mode & 0o077:
-            raise grading.UsageError(f"{args.db_file} can be read by other users (mode {mode & 0o777:o}): "
+            raise errors.UsageError(f"{args.db_file} can be read by other users (mode {mode & 0o777:o}): "
                                      f"run `chmod 600 {args.db_file}` first")
         return text
     return os.environ.get(DB_VARIABLE) or None
@@ -177,13 +175,13 @@ def gradebook_writer(db_url, course, assignment):
                 pass
         except (sqlalchemy.exc.SQLAlchemyError, ImportError) as error:
             raise _unusable(db_url, error) from None
-    return report.GradebookWriter(db_url, assignment, course)
+    return gradebook.GradebookWriter(db_url, assignment, course)
 
 
 def _unusable(db_url, error):
     """The usage error for a gradebook that cannot be used, without the URL's password."""
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-    return grading.UsageError(f"cannot use the gradebook at {_safe(db_url)}: {reason}")
+    return errors.UsageError(f"cannot use the gradebook at {_safe(db_url)}: {reason}")
 
 
 def ready(gradebook):
@@ -215,10 +213,10 @@ def run(args, course, assignment, todo, db_url):
 
     def record(student_id, items, failure=None):
         """Write what one submission got (here only: the results of every process come back to this one)."""
-        report.write_results(course, student_id, assignment.name, items, failure)
-        report.write_feedback(course, student_id, assignment.name, assignment.notebook, items, failure)
+        results.write_results(course, student_id, assignment.name, items, failure)
+        feedback.write_feedback(course, student_id, assignment.name, assignment.notebook, items, failure)
         graded[(student_id, assignment.name)] = (items, failure)
-        waiting.append((student_id, items, report.submission_timestamp(course, student_id, assignment.name)))
+        waiting.append((student_id, items, timestamps.submission_timestamp(course, student_id, assignment.name)))
 
     def to_gradebook(block):
         """Record the waiting scores in the gradebook, once it is open (block: wait for it).
@@ -292,7 +290,7 @@ def run(args, course, assignment, todo, db_url):
             finish(task.student_id, result.items)
         to_gradebook(block=True)
         where = pool.where()
-    report.update_grades_csv(course, graded)
+    grades.update_grades_csv(course, graded)
     seconds = time.perf_counter() - start
     print(f"Graded {len(graded) - len(failed)} submission(s) of {assignment.name}, {len(failed)} failed, "
           f"in {seconds:.1f} s "
@@ -300,7 +298,7 @@ def run(args, course, assignment, todo, db_url):
           f"grades in {course / 'grades.csv'}.")
     if args.table:
         print()
-        print(report.table({key: items for key, (items, _) in graded.items()},
+        print(table.table({key: items for key, (items, _) in graded.items()},
                            assignment.functions, assignment.labels))
     return failed, received
 
@@ -368,13 +366,14 @@ def parser():
 
 
 def export_scores(args):
-    """`export`: the gradebook's scores for an LMS or a spreadsheet (autograder.export)."""
+    """`export`: the gradebook's scores for an LMS or a spreadsheet (autograder.outputs.export)."""
     course = args.course_dir
     db_url = database_url(args)
-    if db_url is None and not (course / "gradebook.db").is_file():
-        raise grading.UsageError(f"no gradebook at {course / 'gradebook.db'}: grade first, or give --db-file")
-    report.add_interpreter_to_path()
-    export.command(args, db_url or f"sqlite:///{(course / 'gradebook.db').resolve()}")
+    database = CourseDirectory(course).gradebook
+    if db_url is None and not database.is_file():
+        raise errors.UsageError(f"no gradebook at {database}: grade first, or give --db-file")
+    gradebook.add_interpreter_to_path()
+    export.command(args, db_url or f"sqlite:///{database.resolve()}")
 
 
 def doctor():
@@ -404,7 +403,7 @@ def main(argv=None):
         elif args.command == "gradescope":
             gradescope.command(args)
         elif args.command in ("report", "similarity"):  # imported here: matplotlib is slow to import
-            importlib.import_module({"report": "autograder.classreport",
+            importlib.import_module({"report": "autograder.outputs.classreport",
                                      "similarity": "autograder.similarity"}[args.command]).command(args)
         elif args.command == "export":
             export_scores(args)
@@ -414,7 +413,7 @@ def main(argv=None):
                 print(f"error: {len(failed)} submission(s) could not be graded: {', '.join(sorted(failed))}",
                       file=sys.stderr)
                 sys.exit(1)
-    except (grading.UsageError, assignments.AssignmentError) as error:
+    except (errors.UsageError, errors.AssignmentError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     except PermissionError as error:  # the course directory, or a file in it, is not the grader's to use

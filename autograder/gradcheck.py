@@ -2,6 +2,9 @@
 
 import numpy as np
 
+from checking import Problem
+from testCases import network_parameters
+
 
 def relative_error(cost, parameters, gradients, epsilon=1e-7):
     """Compare analytic gradients with centred differences of a cost.
@@ -31,7 +34,7 @@ def relative_error(cost, parameters, gradients, epsilon=1e-7):
 
 
 def gradient_problems(function, cost, parameters, gradients, tolerance):
-    """A message for a student if the gradients differ from centred differences of the cost (else an empty list).
+    """A Problem for a student if the gradients differ from centred differences of the cost (else an empty list).
 
     Arguments:
     function -- name of the graded function that returned the gradients, for the message
@@ -40,8 +43,8 @@ def gradient_problems(function, cost, parameters, gradients, tolerance):
     """
     error = relative_error(cost, parameters, gradients)
     if error > tolerance:
-        return [f"{function}: the gradients dW1, db1, ..., db3 do not match the numerical gradient of the cost "
-                f"(relative error {error:.1e}, at most {tolerance:.0e} expected)."]
+        return [Problem(f"{function}: the gradients dW1, db1, ..., db3 do not match the numerical gradient of the "
+                        f"cost (relative error {error:.1e}, at most {tolerance:.0e} expected).", "gradient-check")]
     return []
 
 
@@ -56,10 +59,6 @@ def random_problem(seed, layer_dims=(2, 5, 4, 1), m=7):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(layer_dims[0], m))
     Y = (rng.uniform(size=(1, m)) < 0.5).astype(np.int64)
-    parameters = {}
-    for l in range(1, len(layer_dims)):
-        # Scaled like the course's initialisation, so that the sigmoid does not saturate:
-        # 1 - A3 near 0 would lose the digits a centred difference needs.
-        parameters[f"W{l}"] = rng.normal(size=(layer_dims[l], layer_dims[l - 1])) / np.sqrt(layer_dims[l - 1])
-        parameters[f"b{l}"] = rng.normal(size=(layer_dims[l], 1)) * 0.1
-    return X, Y, parameters
+    # Scaled like the course's initialisation, so that the sigmoid does not saturate:
+    # 1 - A3 near 0 would lose the digits a centred difference needs.
+    return X, Y, network_parameters(lambda shape: rng.normal(size=shape), layer_dims, bias_scale=0.1)

@@ -40,7 +40,6 @@ import os
 import re
 import shlex
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
@@ -49,10 +48,12 @@ import traceback
 import zipfile
 from pathlib import Path
 
-from autograder import assignments, grading, report
-from autograder.report import number
+from autograder import assignments, errors, grading, templates
+from autograder.coursedir import CourseDirectory
+from autograder.errors import BundleError
+from autograder.outputs.files import number, write_atomically, write_zip
 
-COURSE = assignments.COURSE  # the course kit's folder (in a bundle: the bundle's folder)
+KIT = assignments.KIT  # the course kit's folder (in a bundle: the bundle's folder)
 ROOT_VARIABLE = "AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
 HELPERS = ("checking.py", "reg_utils.py", "testCases.py")  # course-wide modules the grader imports
@@ -60,72 +61,9 @@ DEVELOPMENT_ONLY = ("mutants.py",)  # files of source/<name>/ that grading does 
 SKIPPED = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".DS_Store")
 STUDENT = "submission"  # the student id of the one submission in the temporary course directory
 IGNORED_UPLOADS = ("__MACOSX", ".ipynb_checkpoints")  # folders of an upload that hold no submission
-SETUP_SH = r"""#!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder's image; the bundle is in $ROOT/source.
-# It makes $ROOT/venv: a Python >= 3.11 virtual environment with the course kit's pinned requirements.
-set -euo pipefail
-ROOT="${AUTOGRADER_ROOT:-/autograder}"
-SOURCE="$ROOT/source"
-VENV="$ROOT/venv"
-PYTHON="${AUTOGRADER_PYTHON:-python3}"
-export DEBIAN_FRONTEND=noninteractive
-
-new_enough() { command -v "$1" >/dev/null 2>&1 && "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; }
-
-if [ ! -x "$VENV/bin/python" ]; then
-  if ! new_enough "$PYTHON"; then
-    echo "setup.sh: $PYTHON is missing or older than Python 3.11: installing python3.11 with apt-get"
-    apt-get update
-    if ! apt-get install -y python3.11 python3.11-venv; then  # Ubuntu 22.04 has it; older releases need deadsnakes
-      apt-get install -y software-properties-common
-      add-apt-repository -y ppa:deadsnakes/ppa
-      apt-get update
-      apt-get install -y python3.11 python3.11-venv
-    fi
-    PYTHON=python3.11
-  fi
-  if ! "$PYTHON" -m venv "$VENV"; then  # Debian and Ubuntu ship venv's pip apart, in python3.X-venv
-    rm -rf "$VENV"
-    version="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-    apt-get update
-    apt-get install -y "python$version-venv"
-    "$PYTHON" -m venv "$VENV"
-  fi
-fi
-"$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -r "$SOURCE/requirements.txt"
-
-# The hidden tests and the solution stay root's: no other user (a sandbox's uid) may enter the bundle's folder.
-chmod 700 "$SOURCE"
-# Whether student code can be isolated in this container (grading runs in the same image): if not, fail the build.
-cd "$SOURCE"
-if ! PYTHONPATH="$SOURCE" "$VENV/bin/python" -m autograder doctor; then
-  echo "setup.sh: student code cannot be isolated in this image (see above why), so every submission would get 0."
-  echo "setup.sh: the autograder's build fails here, before students submit; see the README's Safety section."
-  exit 1
-fi
-"""
-
-RUN_AUTOGRADER = r"""#!/bin/sh
-# Gradescope runs (a copy of) this once per submission: it grades $ROOT/submission/ into
-# $ROOT/results/results.json with the bundle in $ROOT/source and the environment setup.sh made.
-ROOT="${AUTOGRADER_ROOT:-/autograder}"
-export AUTOGRADER_ROOT="$ROOT"
-export PYTHONPATH="$ROOT/source"
-if [ ! -x "$ROOT/venv/bin/python" ]; then
-  mkdir -p "$ROOT/results"
-  printf '%s%s\n' '{"score": 0, "tests": [], "output": "This submission was not graded: the autograder is not ' \
-    'installed (setup.sh made no Python environment). Instructor: read the build log on Gradescope, then rebuild."}' \
-    > "$ROOT/results/results.json"
-  echo "run_autograder: there is no $ROOT/venv/bin/python: setup.sh failed; see the build's log" >&2
-  exit 1
-fi
-cd "$ROOT/source" || exit 1
-exec "$ROOT/venv/bin/python" -m autograder.gradescope run {arguments}
-"""
 
 
-class BundleError(Exception):
-    """The bundle cannot be written: the message says what to do."""
+
 
 
 # ---------------------------------------------------------------------------
@@ -161,12 +99,12 @@ def contents(name):
     """{name in the zip: (bytes, mode)} of the bundle of assignment name; raises AssignmentError if there is none."""
     assignment = assignments.load(name)  # checks that the notebook and the hidden tests agree
     arguments = shlex.quote(assignment.name)
-    entries = {"setup.sh": (SETUP_SH.encode(), 0o755),
-               "run_autograder": (RUN_AUTOGRADER.replace("{arguments}", arguments).encode(), 0o755)}
-    files = [("requirements.txt", COURSE / "requirements.txt")] + [(helper, COURSE / helper) for helper in HELPERS]
+    entries = {"setup.sh": (templates.render("gradescope/setup.sh").encode(), 0o755),
+               "run_autograder": (templates.render("gradescope/run_autograder", arguments=arguments).encode(), 0o755)}
+    files = [("requirements.txt", KIT / "requirements.txt")] + [(helper, KIT / helper) for helper in HELPERS]
     files += [(entry, path) for entry, path in _files(Path(__file__).resolve().parent, "autograder")
-              if entry.endswith(".py")]  # the package's modules, not whatever else lies in its folder
-    files += _files(COURSE / "datasets", "datasets")
+              if entry.endswith(".py") or entry.startswith("autograder/templates/")]  # not whatever else lies there
+    files += _files(KIT / "datasets", "datasets")
     files += _files(assignment.source_notebook.parent, f"source/{assignment.name}")
     for entry, path in files:
         if not path.is_file():
@@ -186,21 +124,21 @@ def build(name, output):
         raise BundleError(f"{output} is a folder: give the zip's file name, e.g. --output {output / 'autograder.zip'}")
     if not output.parent.is_dir():
         raise BundleError(f"there is no folder {output.parent} to write {output.name} into: create it first")
-    return report.write_zip(output, contents(name))
+    return write_zip(output, contents(name))
 
 
 def command(args):
     """`python -m autograder gradescope`: write the bundle and say what to do with it; returns the zip's path.
 
     args -- assignment and output (a path). Raises AssignmentError or
-    grading.UsageError, which the command line reports.
+    errors.UsageError, which the command line reports.
     """
     try:
         path = build(args.assignment, args.output)
     except BundleError as error:
-        raise grading.UsageError(str(error)) from None
+        raise errors.UsageError(str(error)) from None
     except OSError as error:
-        raise grading.UsageError(f"cannot write {args.output}: {error.strerror}") from None
+        raise errors.UsageError(f"cannot write {args.output}: {error.strerror}") from None
     assignment = assignments.load(args.assignment)
     with zipfile.ZipFile(path) as archive:
         count = len(archive.namelist())
@@ -264,18 +202,15 @@ def read_notebook(path, notebook):
     advice = _upload_advice(notebook)
     shown = path.name
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        data = grading.read_regular(path, grading.MAX_NOTEBOOK_BYTES)
+    except grading.NotRegular:
+        return None, f"{shown} is not a file. {advice}"
+    except grading.TooLarge as error:
+        return None, (f"{shown} is {error.size / 2**20:.0f} MB, more than a submission needs "
+                      f"({grading.MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs (Edit > Clear "
+                      "Outputs of All Cells), save it and submit it again.")
     except OSError as error:
         return None, (f"{shown} could not be opened ({error.strerror}); a link is not a notebook. {advice}")
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            return None, f"{shown} is not a file. {advice}"
-        if info.st_size > grading.MAX_NOTEBOOK_BYTES:
-            return None, (f"{shown} is {info.st_size / 2**20:.0f} MB, more than a submission needs "
-                          f"({grading.MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs (Edit > Clear "
-                          "Outputs of All Cells), save it and submit it again.")
-        data = stream.read(grading.MAX_NOTEBOOK_BYTES + 1)
     try:
         content = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -350,7 +285,7 @@ def grade(assignment, data, deadline):
     environment = {**os.environ, "PYTHONPATH": str(bundle)}
     with tempfile.TemporaryDirectory(prefix="gradescope-") as temporary:
         course = Path(temporary)
-        folder = course / "submitted" / STUDENT / assignment.name
+        folder = CourseDirectory(course).format_path("submitted", STUDENT, assignment.name)
         folder.mkdir(parents=True)
         (folder / assignment.notebook).write_bytes(data)
         command = [sys.executable, "-m", "autograder", "grade", assignment.name, "--course-dir", str(course),
@@ -371,7 +306,7 @@ def grade(assignment, data, deadline):
             _kill(process)  # whatever the grader left behind
         # The grader's log is for the instructor only (stdout_visibility: hidden).
         print(f"$ {' '.join(command)}\n(exit status {process.returncode})\n{stdout}{stderr}")
-        path = course / "autograded" / STUDENT / assignment.name / "results.json"
+        path = CourseDirectory(course).results(STUDENT, assignment.name)
         if process.returncode == 2:
             errors = [line for line in stderr.splitlines() if line.startswith("error:")]
             return _grader_refused(assignment, errors[-1] if errors else "")
@@ -420,7 +355,7 @@ def run(name, root, deadline=None):
 def write_results(root, results):
     """Write root/results/results.json (whole or not at all); returns its path."""
     path = Path(root) / "results" / "results.json"
-    report.write_atomically(path, json.dumps(results, indent=2) + "\n")
+    write_atomically(path, json.dumps(results, indent=2) + "\n")
     return path
 
 
@@ -461,7 +396,7 @@ def main(argv=None):
         sys.exit(_run_command(args))
     try:
         command(args)
-    except (grading.UsageError, assignments.AssignmentError) as error:
+    except (errors.UsageError, errors.AssignmentError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
 

@@ -14,7 +14,7 @@ import copy
 import numpy as np
 
 from autograder import assignments, grading
-from autograder.worker import call_case, error_data
+from autograder.inside.worker import call_case, error_data
 
 
 def outcomes(name, function):
@@ -42,9 +42,9 @@ def run(name, function):
 
 
 def failures(name, function):
-    """{label: problems} of the hidden cases of a graded function that fail, run in this process."""
+    """{case id: messages} of the hidden cases of a graded function that fail, run in this process."""
     cases = assignments.grading(name).cases(name)
-    return {case.label: problems for case, outcome in zip(cases, outcomes(name, function))
+    return {case.id: list(map(str, problems)) for case, outcome in zip(cases, outcomes(name, function))
             if (problems := grading.judge(name, case, outcome))}
 
 

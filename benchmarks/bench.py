@@ -39,6 +39,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.coursedir import CourseDirectory
+
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "regularization"
 NOTEBOOK = "Regularization.ipynb"
@@ -64,7 +66,7 @@ def build_class(course, count):
     """count submissions in course/submitted/, from the example students in turn."""
     for number in range(count):
         example = STUDENTS[number % len(STUDENTS)]
-        folder = course / "submitted" / f"{example}-{number:03d}" / ASSIGNMENT
+        folder = CourseDirectory(course).format_path("submitted", f"{example}-{number:03d}", ASSIGNMENT)
         folder.mkdir(parents=True)
         shutil.copy(REPO / "examples" / "submissions" / example / ASSIGNMENT / NOTEBOOK, folder)
 
@@ -72,9 +74,10 @@ def build_class(course, count):
 def build_varied_class(course, count):
     """count submissions in course/submitted/: the example students, then one per mutant and per correct variant
     of the assignment, in turn (so that every kind of result, and its gradebook write, is in the class)."""
+    import nbformat
+
     from autograder import assignments
     from tools.variants import submission
-    import nbformat
 
     assignment = assignments.load(ASSIGNMENT)
     corpus = assignments.module(ASSIGNMENT, "mutants")
@@ -84,7 +87,7 @@ def build_varied_class(course, count):
     kinds += [nbformat.writes(submission(release, assignment.source_notebook, [variant])).encode()
               for variant in (*corpus.MUTANTS, *corpus.CORRECT)]
     for number in range(count):
-        folder = course / "submitted" / f"student-{number:05d}" / ASSIGNMENT
+        folder = CourseDirectory(course).format_path("submitted", f"student-{number:05d}", ASSIGNMENT)
         folder.mkdir(parents=True)
         (folder / NOTEBOOK).write_bytes(kinds[number % len(kinds)])
     return len(kinds)
@@ -164,6 +167,7 @@ def measure_grader(course, workers, *args, mode=None, without=""):
 def run_grader(course, args):
     """In the benchmark's child process: grade with the real command line code, report as JSON."""
     import threading
+
     from autograder import cli
     samples, done = [], threading.Event()
 
@@ -208,6 +212,7 @@ def measure_notebook():
     """Seconds to execute the instructor notebook, in all and in its training cells (those calling model)."""
     import nbformat
     from nbclient import NotebookClient
+
     from tools.execute import kernel_config
 
     path = REPO / "source" / ASSIGNMENT / NOTEBOOK
@@ -331,6 +336,7 @@ def main(argv=None):
         return
 
     from distributed import LocalCluster
+
     from autograder.batch import cores
 
     count, workers = args.submissions, cores()

@@ -38,7 +38,7 @@ def course_copy(tmp_path):
 
 def release_notebook(assignment):
     """The student release's notebook of an assignment (an autograder.assignments.Assignment)."""
-    return REPO / "release" / assignment.name / assignment.notebook
+    return assignment.release_notebook
 
 
 def grade(course, assignment_name, *args):
@@ -143,3 +143,14 @@ def make_venv(venv, python=sys.executable):
             if first.startswith(f"#!{here}/bin/".encode()):
                 destination.write_bytes(first.replace(str(here).encode(), str(venv).encode(), 1) + b"\n" + rest)
                 destination.chmod(0o755)
+
+
+TIERS = ("unit", "integration", "security", "course")  # the folders of tests/, each a marker of the same name
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its tier: the folder of tests/ it is in; the notebooks nbval runs are course tests."""
+    for item in items:
+        parts = Path(item.fspath).resolve().relative_to(REPO).parts
+        tier = parts[1] if parts[0] == "tests" and len(parts) > 2 and parts[1] in TIERS else "course"
+        item.add_marker(tier)

@@ -20,9 +20,11 @@ import re
 import sys
 from pathlib import Path
 
-from autograder import assignments, report
-from autograder.cells import MARKER
+from autograder import assignments, errors
+from autograder.errors import LeakError
+from autograder.inside.cells import MARKER
 from autograder.notebook import read_cells
+from autograder.outputs.files import write_zip
 
 REPO = Path(__file__).resolve().parents[1]
 RELEASE, DIST = REPO / "release", REPO / "dist"
@@ -31,8 +33,6 @@ GRADER_TEXT = ("BEGIN HIDDEN TESTS", "hidden.test(", "import autograder", "from 
 SOLUTION_REGION = re.compile(r"### START CODE HERE ###.*?\n(.*?)### END CODE HERE ###", re.DOTALL)
 
 
-class LeakError(Exception):
-    """A release that holds something students must not get: the message says which file and what."""
 
 
 def solution_lines(assignment):
@@ -97,14 +97,14 @@ def release_files(name, release=RELEASE):
 
 
 def build(name, release=RELEASE, dist=DIST):
-    """Check and write dist/<name>.zip; returns its path. Raises LeakError, assignments.AssignmentError."""
+    """Check and write dist/<name>.zip; returns its path. Raises LeakError, errors.AssignmentError."""
     assignment = assignments.load(name)
     files = release_files(name, release)
     if assignment.notebook not in files:
         raise LeakError(f"release/{name}/ has no {assignment.notebook}: run `make release` first")
     check(assignment, files)
     dist.mkdir(parents=True, exist_ok=True)
-    return report.write_zip(dist / f"{name}.zip", {f"{name}/{inside}": (data, 0o644) for inside, data in files.items()})
+    return write_zip(dist / f"{name}.zip", {f"{name}/{inside}": (data, 0o644) for inside, data in files.items()})
 
 
 def main(argv=None):
@@ -116,7 +116,7 @@ def main(argv=None):
     for name in args.assignments or assignments.names():
         try:
             path = build(name, args.release_dir, args.dist_dir)
-        except (LeakError, assignments.AssignmentError) as error:
+        except (LeakError, errors.AssignmentError) as error:
             sys.exit(f"error: {name}: {error}. Nothing was written for it.")
         print(f"Wrote {path} (give students this file, or publish release/{name}/ as it is)")
 

@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-from traitlets.config import Config
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from traitlets.config import Config
 
 
 def tagged_text(notebook, tag):

@@ -3,7 +3,7 @@
     python -m tools.new_assignment NAME [--function FUNCTION]
 
 Writes everything one assignment needs, in its folder only (see
-autograder/assignments.py and the README, "Add an assignment"): a notebook
+autograder/assignments.py and docs/authoring.md, "Add an assignment"): a notebook
 with one graded function (an L2 penalty, to replace with yours), its visible
 tests and documented case (public_tests.py), its hidden tests
 (hidden_tests.py), its mutants, correct variants and example students
@@ -42,7 +42,7 @@ def {function}(parameters, lambd, m):
     \'\'\'
     weights = [value for key, value in sorted(parameters.items()) if key.startswith("W")]
     ### START CODE HERE ### (approx. 1 line)
-    penalty = lambd / (2 * m) * sum(float(np.sum(np.square(W))) for W in weights)  # the squared weights, summed and scaled
+    penalty = lambd / (2 * m) * sum(float(np.sum(np.square(W))) for W in weights)  # squared, summed and scaled
     ### END CODE HERE ###
     return penalty'''
 
@@ -65,7 +65,7 @@ check_{function} holds the comparison, so that the hidden tests run it on other 
 
 import numpy as np
 
-from checking import TestFailure, call, compare, conclude  # noqa: F401
+from checking import Cause, TestFailure, call, compare, conclude  # noqa: F401
 from testCases import draw_parameters
 
 
@@ -80,8 +80,10 @@ EXPECTED = {{"{function}": {{"penalty": {expected!r}}}}}
 def check_{function}(penalty, expected, parameters, lambd, m):
     """Problems with the penalty returned for these inputs (an empty list when it is right)."""
     squares = sum(float(np.sum(np.square(value))) for key, value in parameters.items() if key.startswith("W"))
-    causes = [(lambd / m * squares, "the penalty is twice too large: its factor is lambd / (2 * m)."),
-              (lambd / 2 * squares, "the penalty is m times too large: did you forget the 1/m?")]
+    causes = [(lambd / m * squares, Cause("{function}-no-half", "the penalty is twice too large: its factor is "
+                                                                 "lambd / (2 * m).")),
+              (lambd / 2 * squares, Cause("{function}-no-1/m", "the penalty is m times too large: did you forget "
+                                                               "the 1/m?"))]
     problem = compare("{function}", "penalty", penalty, float(expected), causes)
     return [problem] if problem else []
 
@@ -116,16 +118,16 @@ def cases(name):
     """The hidden cases of a graded function, the documented one first."""
     (_, _, net_a, label_a), (_, _, net_b, label_b) = sample_problems()
     return (
-        Case("the documented case", public_tests.{function}_test_case(), _check, documented=True),
-        Case(f"{{label_a}}, lambd = 0.3, m = 7", (net_a, 0.3, 7), _check),
-        Case(f"{{label_b}}, lambd = 2, m = 13", (net_b, 2.0, 13), _check),
+        Case("documented", "the documented case", public_tests.{function}_test_case(), _check, documented=True),
+        Case("m=7", f"{{label_a}}, lambd = 0.3, m = 7", (net_a, 0.3, 7), _check),
+        Case("m=13", f"{{label_b}}, lambd = 2, m = 13", (net_b, 2.0, 13), _check),
     )
 
 
 # Each sentence of the function's contract, the cases that fail when it is broken, the mutants that break it.
 CONTRACTS = {{
     "{function}": (
-        Clause("the factor is lambd / (2 * m)", ("the documented case", "m = 7", "m = 13"),
+        Clause("the factor is lambd / (2 * m)", ("documented", "m=7", "m=13"),
                ("missing 1/2", "missing 1/m")),
     ),
 }}

@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder import assignments
+from autograder import assignments, errors
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE, RELEASE = REPO / "source", REPO / "release"
@@ -89,7 +89,7 @@ def main(argv=None):
     for name in names:
         try:
             assignments.load(name)
-        except (assignments.AssignmentError, SyntaxError) as error:  # a cell that does not parse names itself
+        except (errors.AssignmentError, SyntaxError) as error:  # a cell that does not parse names itself
             sys.exit(f"error: {error}")
         generate(name, args.release_dir)
         print(f"Generated {args.release_dir / name}/")

@@ -23,8 +23,8 @@ alone: a builder returns the same inputs whenever it is called.
 
 import numpy as np
 
-from checking import (ATOL, RTOL, TestFailure, call, close, compare, compare_gradients, conclude,  # noqa: F401
-                      missing_keys, needs_type)
+from checking import (ATOL, RTOL, Cause, Problem, TestFailure, call, close, compare, compare_gradients,  # noqa: F401
+                      conclude, missing_keys, needs_type)
 from reg_utils import backward_propagation, compute_cost, forward_propagation, relu, sigmoid
 from testCases import Y_TEST, draw_parameters
 
@@ -152,6 +152,10 @@ EXPECTED = {
 # The checks of Regularization's graded functions
 # ---------------------------------------------------------------------------
 
+L2_COST_LEAVES_OUT = Cause("l2-cost-leaves-out-{layer}", "the L2 term leaves out {layer}: add the squared weights "
+                                                         "of all three layers.")
+
+
 def check_compute_cost_with_regularization(cost, expected, A3, Y, parameters, lambd):
     """Problems with the cost returned for these inputs (an empty list when it is right)."""
     m = Y.shape[1]
@@ -160,27 +164,35 @@ def check_compute_cost_with_regularization(cost, expected, A3, Y, parameters, la
     cross_entropy = compute_cost(A3, Y)
     biases = sum(float(np.sum(np.square(parameters[f"b{l}"]))) for l in (1, 2, 3))
     causes = [
-        (cross_entropy, "it equals the cross-entropy cost alone: the L2 regularisation cost is missing or zero."),
-        (cross_entropy + lambd / m * sum(squares), "the L2 term is twice too large: the factor is (1/m) * (lambd/2)."),
-        (cross_entropy + lambd / 2 * sum(squares), "the L2 term is m times too large: did you forget the 1/m?"),
+        (cross_entropy, Cause("l2-cost-missing", "it equals the cross-entropy cost alone: the L2 regularisation "
+                                                 "cost is missing or zero.")),
+        (cross_entropy + lambd / m * sum(squares),
+         Cause("l2-cost-no-half", "the L2 term is twice too large: the factor is (1/m) * (lambd/2).")),
+        (cross_entropy + lambd / 2 * sum(squares),
+         Cause("l2-cost-no-1/m", "the L2 term is m times too large: did you forget the 1/m?")),
         (cross_entropy + lambd / (2 * m) * (sum(squares) + biases),
-         "the biases are regularised too: the L2 term sums the squares of W1, W2 and W3 only."),
+         Cause("l2-cost-biases", "the biases are regularised too: the L2 term sums the squares of W1, W2 and W3 "
+                                 "only.")),
         (cross_entropy + lambd / (2 * m) * sum(float(np.sum(np.abs(W))) for W in weights),
-         "the L2 term sums absolute values (that is L1): square the weights with np.square."),
+         Cause("l2-cost-absolute", "the L2 term sums absolute values (that is L1): square the weights with "
+                                   "np.square.")),
         (cross_entropy + lambd / (2 * m) * sum(float(np.sum(W)) ** 2 for W in weights),
-         "the L2 term squares the sum of each matrix: sum the squares, np.sum(np.square(W1))."),
+         Cause("l2-cost-square-of-sum", "the L2 term squares the sum of each matrix: sum the squares, "
+                                        "np.sum(np.square(W1)).")),
         (cross_entropy + lambd / (2 * m) * sum(float(np.mean(np.square(W))) for W in weights),
-         "the L2 term uses np.mean, which divides by the number of weights: sum the squares with np.sum."),
+         Cause("l2-cost-mean", "the L2 term uses np.mean, which divides by the number of weights: sum the squares "
+                               "with np.sum.")),
     ]
     for l in range(3):
         causes.append((cross_entropy + lambd / (2 * m) * (sum(squares) - squares[l]),
-                       f"the L2 term leaves out W{l + 1}: add the squared weights of all three layers."))
+                       L2_COST_LEAVES_OUT.format(layer=f"W{l + 1}")))
     problem = compare("compute_cost_with_regularization", "cost", cost, float(expected), causes)
     return [problem] if problem else []
 
 
 # The gradient of the cross-entropy with respect to each W, as the plain backward pass computes it.
-PLAIN_DW = {"dW3": "1. / m * np.dot(dZ3, A2.T)", "dW2": "1. / m * np.dot(dZ2, A1.T)", "dW1": "1. / m * np.dot(dZ1, X.T)"}
+PLAIN_DW = {"dW3": "1. / m * np.dot(dZ3, A2.T)", "dW2": "1. / m * np.dot(dZ2, A1.T)",
+            "dW1": "1. / m * np.dot(dZ1, X.T)"}
 
 
 def check_backward_propagation_with_regularization(gradients, expected, X, Y, cache, lambd):
@@ -197,23 +209,28 @@ def check_backward_propagation_with_regularization(gradients, expected, X, Y, ca
     causes = {}
     for name, (W, layer) in {"dW1": (cache[2], "W1"), "dW2": (cache[6], "W2"), "dW3": (cache[10], "W3")}.items():
         data_term = PLAIN_DW[name]
-        causes[name] = [
-            (plain[name], f"{name} differs from the expected value by exactly (lambd/m)*{layer}: "
-                          "did you forget the regularisation term?"),
-            (lambd / m * W, f"{name} is the L2 term alone: add it to the gradient of the cross-entropy, "
-                            f"{data_term}."),
-            (m * plain[name] + lambd / m * W, f"the gradient of the cross-entropy has no 1/m: it is {data_term}."),
-            (plain[name] + lambd * W, f"the regularisation term is lambd*{layer}: divide it by m."),
+        given = {"name": name, "layer": layer, "data_term": data_term}
+        causes[name] = [(value, cause.format(**given)) for value, cause in (
+            (plain[name], Cause("l2-backward-no-term-{name}", "{name} differs from the expected value by exactly "
+                                "(lambd/m)*{layer}: did you forget the regularisation term?")),
+            (lambd / m * W, Cause("l2-backward-term-alone-{name}", "{name} is the L2 term alone: add it to the "
+                                  "gradient of the cross-entropy, {data_term}.")),
+            (m * plain[name] + lambd / m * W, Cause("l2-backward-no-1/m-{name}", "the gradient of the cross-entropy "
+                                                    "has no 1/m: it is {data_term}.")),
+            (plain[name] + lambd * W, Cause("l2-backward-lambd-{name}", "the regularisation term is lambd*{layer}: "
+                                            "divide it by m.")),
             (plain[name] + lambd / (2 * m) * W,
-             f"the regularisation term is (lambd/(2m))*{layer}: the derivative of (lambd/(2m))*{layer}**2 "
-             f"is (lambd/m)*{layer}."),
-            (plain[name] + 2 * lambd / m * W, f"the regularisation term is twice (lambd/m)*{layer}."),
-            (plain[name] - lambd / m * W, f"the regularisation term is subtracted: add (lambd/m)*{layer}."),
-        ]
+             Cause("l2-backward-half-{name}", "the regularisation term is (lambd/(2m))*{layer}: the derivative of "
+                   "(lambd/(2m))*{layer}**2 is (lambd/m)*{layer}.")),
+            (plain[name] + 2 * lambd / m * W, Cause("l2-backward-doubled-{name}", "the regularisation term is twice "
+                                                    "(lambd/m)*{layer}.")),
+            (plain[name] - lambd / m * W, Cause("l2-backward-subtracted-{name}", "the regularisation term is "
+                                                "subtracted: add (lambd/m)*{layer}.")),
+        )]
     for l, b in ((1, cache[3]), (2, cache[7]), (3, cache[11])):
-        causes[f"db{l}"] = [(plain[f"db{l}"] + lambd / m * b,
-                             f"db{l} has a regularisation term: L2 regularisation penalises the weights only, "
-                             "so the biases' gradients stay as in the plain backward pass.")]
+        causes[f"db{l}"] = [(plain[f"db{l}"] + lambd / m * b, Cause(
+            f"l2-backward-bias-term-db{l}", f"db{l} has a regularisation term: L2 regularisation penalises the "
+            "weights only, so the biases' gradients stay as in the plain backward pass."))]
     return compare_gradients(function, gradients, expected, causes)
 
 
@@ -235,8 +252,8 @@ def check_forward_propagation_with_dropout(result, expected, X, parameters, keep
         return problems
     if not all(close(cache[i], parameters[key]) for i, key in ((3, "W1"), (8, "W2"), (12, "W3"))) \
             or (_is_mask(cache[2]) and not _is_mask(cache[1])) or (_is_mask(cache[7]) and not _is_mask(cache[6])):
-        return [f"{function}: the cache is not in the order (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3): "
-                "keep the function's last lines as they are."]
+        return [Problem(f"{function}: the cache is not in the order (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, "
+                        "W3, b3): keep the function's last lines as they are.", "cache-order")]
     Z1, D1, A1 = cache[0], cache[1], cache[2]
     masks = {"D1": D1, "D2": cache[6]}
     uniform, normal = {}, {}
@@ -248,53 +265,65 @@ def check_forward_propagation_with_dropout(result, expected, X, parameters, keep
             normal[name] = normal_stream.randn(*np.shape(expected[name]))
     for name, found in masks.items():
         mask = np.array(expected[name])
-        reversed_threshold = (f"{name} keeps units with probability 1 - keep_prob: the threshold is reversed. Keep a "
-                              f"unit where its random value is below keep_prob, ({name} < keep_prob).")
+        reversed_threshold = MASK_REVERSED.format(name=name)
         causes = [(1 - mask, reversed_threshold)]
         if name in uniform:
             causes += [(uniform[name] < 1 - keep_prob, reversed_threshold),
-                       (normal[name] < keep_prob, f"{name} was drawn with np.random.randn (normal values): use "
-                                                  "np.random.rand, uniform in [0, 1), so that a unit is kept with "
-                                                  "probability keep_prob.")]
+                       (normal[name] < keep_prob, MASK_FROM_RANDN.format(name=name))]
         problem = compare(function, name, found, mask, causes)
-        if problem and "Likely cause" not in problem and isinstance(found, np.ndarray) and found.shape == mask.shape:
-            if not np.isin(found, (0, 1)).all():
-                problem += (f"\n  Likely cause: {name} should hold only 0s and 1s; step 2 turns the random values "
-                            f"into a mask with ({name} < keep_prob).")
-            else:
-                problem += (f"\n  Likely cause: {name} was drawn differently from np.random.rand(A{name[1]}.shape[0], "
-                            f"A{name[1]}.shape[1]), or after other random draws.")
+        if problem and problem.cause is None and isinstance(found, np.ndarray) and found.shape == mask.shape:
+            binary = np.isin(found, (0, 1)).all()
+            cause = MASK_OTHER_DRAW if binary else MASK_NOT_BINARY
+            problem = problem.because(cause.format(name=name, A=f"A{name[1]}"))
         if problem:
             problems.append(problem)
     expected_A3 = np.array(expected["A3"])
-    problem = compare(function, "A3", A3, expected_A3, [
-        (forward_propagation(X, parameters)[0],
-         "A3 is the output without dropout: apply the masks D1 and D2 (steps 3 and 4)."),
-    ])
-    if problem and not problems and "Likely cause" not in problem and isinstance(A3, np.ndarray):
+    problem = compare(function, "A3", A3, expected_A3, [(forward_propagation(X, parameters)[0], NO_DROPOUT)])
+    if problem and not problems and problem.cause is None and isinstance(A3, np.ndarray):
         # The masks are right, so the mistake is likely in how they were applied.
         ratio = np.divide(A3, expected_A3, out=np.zeros(expected_A3.shape), where=expected_A3 != 0)
-        scalings = [(1, "masked but not scaled: step 4 divides it by keep_prob"),
-                    (keep_prob, "multiplied by keep_prob: step 4 divides it by keep_prob"),
-                    (1 / (1 - keep_prob) if keep_prob < 1 else np.inf, "divided by 1 - keep_prob: divide by keep_prob")]
+        scalings = [(1, NOT_SCALED), (keep_prob, TIMES_KEEP_PROB),
+                    (1 / (1 - keep_prob) if keep_prob < 1 else np.inf, BY_ONE_MINUS_KEEP_PROB)]
         for layer, (Z, D, A) in enumerate(((Z1, D1, A1), (cache[5], cache[6], cache[7])), start=1):
-            if "Likely cause" in problem or keep_prob == 1 or not (isinstance(A, np.ndarray) and A.shape == Z.shape):
+            if problem.cause or keep_prob == 1 or not (isinstance(A, np.ndarray) and A.shape == Z.shape):
                 continue
             if close(A, relu(Z)):
-                problem += f"\n  Likely cause: A{layer} in the cache has no dropout: apply D{layer} and the scale."
-            for factor, explanation in scalings:
-                if "Likely cause" not in problem and close(A, relu(Z) * D * factor):
-                    problem += f"\n  Likely cause: A{layer} in the cache is {explanation}."
-        if "Likely cause" not in problem and np.all(np.isclose(ratio, 0) | np.isclose(ratio, 1 / keep_prob)):
-            problem += "\n  Likely cause: dropout was applied to A3 too: only the hidden layers get dropout."
+                problem = problem.because(LAYER_WITHOUT_DROPOUT.format(layer=layer))
+            for factor, cause in scalings:
+                if problem.cause is None and close(A, relu(Z) * D * factor):
+                    problem = problem.because(cause.format(layer=layer))
+        if problem.cause is None and np.all(np.isclose(ratio, 0) | np.isclose(ratio, 1 / keep_prob)):
+            problem = problem.because(DROPOUT_ON_A3)
     if problem:
         problems.append(problem)
     if not problems and keep_prob < 1 and again is not None and close(first_mask(again), D1):
-        problems.append(f"{function} drew the same mask D1 on two calls in a row.\n"
-                        "  Likely cause: it reseeds numpy's generator (np.random.seed), or keeps a mask from an "
-                        "earlier call; draw both masks afresh in every call (model() seeds once before training, "
-                        "so each iteration gets new masks).")
+        problems.append(Problem(f"{function} drew the same mask D1 on two calls in a row.", "same-mask", SAME_MASK))
     return problems
+
+
+MASK_REVERSED = Cause("mask-reversed-{name}", "{name} keeps units with probability 1 - keep_prob: the threshold is "
+                                              "reversed. Keep a unit where its random value is below keep_prob, "
+                                              "({name} < keep_prob).")
+MASK_FROM_RANDN = Cause("mask-from-randn-{name}", "{name} was drawn with np.random.randn (normal values): use "
+                                                  "np.random.rand, uniform in [0, 1), so that a unit is kept with "
+                                                  "probability keep_prob.")
+MASK_NOT_BINARY = Cause("mask-not-binary-{name}", "{name} should hold only 0s and 1s; step 2 turns the random values "
+                                                  "into a mask with ({name} < keep_prob).")
+MASK_OTHER_DRAW = Cause("mask-other-draw-{name}", "{name} was drawn differently from np.random.rand({A}.shape[0], "
+                                                  "{A}.shape[1]), or after other random draws.")
+NO_DROPOUT = Cause("no-dropout", "A3 is the output without dropout: apply the masks D1 and D2 (steps 3 and 4).")
+LAYER_WITHOUT_DROPOUT = Cause("no-dropout-A{layer}", "A{layer} in the cache has no dropout: apply D{layer} and the "
+                                                     "scale.")
+NOT_SCALED = Cause("not-scaled-A{layer}", "A{layer} in the cache is masked but not scaled: step 4 divides it by "
+                                          "keep_prob.")
+TIMES_KEEP_PROB = Cause("times-keep_prob-A{layer}", "A{layer} in the cache is multiplied by keep_prob: step 4 "
+                                                    "divides it by keep_prob.")
+BY_ONE_MINUS_KEEP_PROB = Cause("by-1-keep_prob-A{layer}", "A{layer} in the cache is divided by 1 - keep_prob: divide "
+                                                          "by keep_prob.")
+DROPOUT_ON_A3 = Cause("dropout-on-A3", "dropout was applied to A3 too: only the hidden layers get dropout.")
+SAME_MASK = Cause("same-mask", "it reseeds numpy's generator (np.random.seed), or keeps a mask from an earlier call; "
+                               "draw both masks afresh in every call (model() seeds once before training, so each "
+                               "iteration gets new masks).")
 
 
 def _is_mask(value):
@@ -322,9 +351,8 @@ def check_backward_propagation_with_dropout(gradients, expected, X, Y, cache, ke
         return problems
     if again is not None and keep_prob < 1 and not (
             isinstance(again, dict) and all(close(gradients[name], again.get(name)) for name in expected)):
-        return [f"{function} returned different gradients in two calls on the same cache: it draws random numbers.\n"
-                "  Likely cause: a new mask drawn in the backward pass. The backward pass must reuse the masks "
-                "D1 and D2 of the cache, never draw a new one."]
+        return [Problem(f"{function} returned different gradients in two calls on the same cache: it draws random "
+                        "numbers.", "not-deterministic", NEW_MASK_IN_BACKWARD)]
     (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
     dA2 = np.array(expected["dA2"])
     dZ = {"dZ2": dA2 * (A2 > 0), "dZ1": np.array(expected["dA1"]) * (A1 > 0)}
@@ -332,26 +360,38 @@ def check_backward_propagation_with_dropout(gradients, expected, X, Y, cache, ke
     causes = {}
     for name, mask_name, mask in (("dA2", "D2", D2), ("dA1", "D1", D1)):
         raw, dZ_name = unmasked[name], "dZ" + name[2:]
-        neither = f"{name} is neither masked nor scaled: multiply it by {mask_name}, then divide by keep_prob."
-        if close(gradients.get(dZ_name), dZ[dZ_name]):
-            neither = (f"{name} is neither masked nor scaled, but {dZ_name} is right: the mask and the scale were "
-                       f"applied to {dZ_name} instead of {name}. Apply them to {name}, as in the forward pass.")
-        causes[name] = [
+        given = {"name": name, "mask": mask_name, "dZ": dZ_name}
+        neither = MASK_ON_DZ if close(gradients.get(dZ_name), dZ[dZ_name]) else NOT_MASKED_NOR_SCALED
+        causes[name] = [(value, cause.format(**given)) for value, cause in (
             (raw, neither),
-            (raw * mask, f"{name} is masked but not scaled: step 2 divides it by keep_prob."),
-            (raw / keep_prob, f"{name} is scaled but not masked: step 1 multiplies it by {mask_name}."),
-            (raw * mask * keep_prob, f"{name} is multiplied by keep_prob: divide by it instead."),
-            (raw * mask / (1 - keep_prob), f"{name} is divided by 1 - keep_prob: divide by keep_prob."),
-        ]
+            (raw * mask, Cause("backward-not-scaled-{name}", "{name} is masked but not scaled: step 2 divides it by "
+                               "keep_prob.")),
+            (raw / keep_prob, Cause("backward-not-masked-{name}", "{name} is scaled but not masked: step 1 multiplies "
+                                    "it by {mask}.")),
+            (raw * mask * keep_prob, Cause("backward-times-keep_prob-{name}", "{name} is multiplied by keep_prob: "
+                                           "divide by it instead.")),
+            (raw * mask / (1 - keep_prob), Cause("backward-by-1-keep_prob-{name}", "{name} is divided by 1 - "
+                                                 "keep_prob: divide by keep_prob.")),
+        )]
         found = gradients[name]
         if isinstance(found, np.ndarray) and found.shape == raw.shape and not close(found, raw * mask / keep_prob):
             other_mask = np.isclose(found, raw / keep_prob, rtol=RTOL, atol=ATOL)
             dropped = (found == 0) & (raw != 0)
             if np.all(other_mask | (found == 0)) and dropped.any() \
                     and np.any(other_mask[mask == 0] & (raw[mask == 0] != 0)):
-                causes[name].insert(0, (found, f"{name} is masked with a mask other than {mask_name}: the backward "
-                                               "pass must reuse the cached mask, never draw a new one."))
+                causes[name].insert(0, (found, OTHER_MASK.format(**given)))
     return compare_gradients(function, gradients, expected, causes)
+
+
+NEW_MASK_IN_BACKWARD = Cause("new-mask-in-backward", "a new mask drawn in the backward pass. The backward pass must "
+                                                     "reuse the masks D1 and D2 of the cache, never draw a new one.")
+NOT_MASKED_NOR_SCALED = Cause("backward-not-masked-nor-scaled-{name}", "{name} is neither masked nor scaled: multiply "
+                                                                       "it by {mask}, then divide by keep_prob.")
+MASK_ON_DZ = Cause("backward-mask-on-{dZ}", "{name} is neither masked nor scaled, but {dZ} is right: the mask and the "
+                                            "scale were applied to {dZ} instead of {name}. Apply them to {name}, as "
+                                            "in the forward pass.")
+OTHER_MASK = Cause("backward-other-mask-{name}", "{name} is masked with a mask other than {mask}: the backward pass "
+                                                 "must reuse the cached mask, never draw a new one.")
 
 
 # ---------------------------------------------------------------------------

@@ -14,13 +14,32 @@ import numpy as np
 Y_TEST = np.array([[1, 1, 0, 1, 0]])  # the labels of the documented cases with 5 examples
 
 
+def network_parameters(normal, layer_dims, scaled=True, bias_scale=None):
+    """The parameters of a fully connected network, drawn layer by layer: W1, then b1 (if drawn), then W2...
+
+    The one builder of random networks for every test input of the kit.
+
+    Arguments:
+    normal -- normal(shape) draws standard normal values of that shape (from a generator of the caller's)
+    layer_dims -- layer sizes (n_0, n_1, ..., n_L)
+    scaled -- divide each W by sqrt(fan-in), as the course's initialisation does
+    bias_scale -- each b is normal((n_l, 1)) * bias_scale, or zeros (nothing drawn) when None
+
+    Returns:
+    parameters -- dict with "Wl" of shape (n_l, n_{l-1}) and "bl" of shape (n_l, 1), for l = 1..L
+    """
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        W = normal((layer_dims[l], layer_dims[l - 1]))
+        parameters[f"W{l}"] = W / np.sqrt(layer_dims[l - 1]) if scaled else W
+        parameters[f"b{l}"] = (np.zeros((layer_dims[l], 1)) if bias_scale is None
+                               else normal((layer_dims[l], 1)) * bias_scale)
+    return parameters
+
+
 def draw_parameters(rng):
-    """Draw W1, b1, W2, b2, W3, b3 in that order (sizes 3 -> 2 -> 3 -> 1)."""
-    return {
-        "W1": rng.randn(2, 3), "b1": rng.randn(2, 1),
-        "W2": rng.randn(3, 2), "b2": rng.randn(3, 1),
-        "W3": rng.randn(1, 3), "b3": rng.randn(1, 1),
-    }
+    """Draw W1, b1, W2, b2, W3, b3 in that order (sizes 3 -> 2 -> 3 -> 1), from a np.random.RandomState."""
+    return network_parameters(lambda shape: rng.randn(*shape), (3, 2, 3, 1), scaled=False, bias_scale=1.0)
 
 
 def tiny_problem(seed, m_train, m_dev, layer_dims):
@@ -44,8 +63,5 @@ def tiny_problem(seed, m_train, m_dev, layer_dims):
     m = m_train + m_dev
     X = rng.randn(layer_dims[0], m)
     Y = ((X[0] * X[1] > 0) ^ (rng.rand(m) < 0.15)).astype(np.int64).reshape(1, m)
-    parameters = {}
-    for l in range(1, len(layer_dims)):
-        parameters[f"W{l}"] = rng.randn(layer_dims[l], layer_dims[l - 1]) / np.sqrt(layer_dims[l - 1])
-        parameters[f"b{l}"] = np.zeros((layer_dims[l], 1))
+    parameters = network_parameters(lambda shape: rng.randn(*shape), layer_dims)
     return (X[:, :m_train], Y[:, :m_train]), (X[:, m_train:], Y[:, m_train:]), parameters

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import stats
 
 import checking
+from checking import Cause, Problem
 from autograder.cases import Case, Clause, HiddenTests, Reference, sample_problems
 from autograder.gradcheck import gradient_problems, random_problem
 from reg_utils import compute_cost, forward_propagation, relu, sigmoid
@@ -87,14 +88,19 @@ def _valid_mask(name, mask, shape):
     """A problem if mask is not a 0/1 array of the given shape."""
     function = "forward_propagation_with_dropout"
     if not isinstance(mask, np.ndarray):
-        return f"{function}: {name} in the cache should be a numpy array, but it is {checking.describe_value(mask)}."
+        return Problem(f"{function}: {name} in the cache should be a numpy array, but it is "
+                       f"{checking.describe_value(mask)}.", "wrong-type", quantity=name)
     if mask.shape != shape:
-        return (f"{function}: {name} should have shape {shape}, the shape of the activations it masks "
-                f"(one entry per unit and example), but it has shape {mask.shape}.")
+        return Problem(f"{function}: {name} should have shape {shape}, the shape of the activations it masks "
+                       f"(one entry per unit and example), but it has shape {mask.shape}.", "wrong-shape",
+                       quantity=name)
     if mask.dtype.kind not in "biuf" or not np.isin(mask, (0, 1)).all():
-        return (f"{function}: {name} should hold only 0s and 1s (bool or int).\n"
-                f"  Likely cause: step 2 turns the random values into a mask with ({name} < keep_prob).")
+        return Problem(f"{function}: {name} should hold only 0s and 1s (bool or int).", "not-binary",
+                       MASK_NOT_0_1.format(name=name), quantity=name)
     return None
+
+
+MASK_NOT_0_1 = Cause("mask-not-0-1-{name}", "step 2 turns the random values into a mask with ({name} < keep_prob).")
 
 
 def _check_forward_dropout(case, results):
@@ -113,18 +119,18 @@ def _check_forward_dropout(case, results):
     # Not the documented stream: accept any valid masks that A3 is computed from.
     result = results[0]
     if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], tuple)
-            and len(result[1]) == 14 and not any("cache is not in the order" in p for p in problems)):
+            and len(result[1]) == 14 and not any(p.kind == "cache-order" for p in problems)):
         return problems
     A3, cache = result
     shapes = {"D1": reference_cache[1].shape, "D2": reference_cache[6].shape}
     mask_problems = [p for p in (_valid_mask(n, cache[i], shapes[n]) for n, i in (("D1", 1), ("D2", 6))) if p]
-    if mask_problems or any("np.random.randn" in p for p in problems):
+    if mask_problems or any(p.cause and p.cause.id.startswith("mask-from-randn") for p in problems):
         return mask_problems or problems
     own = forward_with_masks(X, parameters, cache[1], cache[6], keep_prob)
     if not public_tests.close(A3, own):
         return problems
     if len(results) > 1 and keep_prob < 1 and public_tests.close(public_tests.first_mask(results[1]), cache[1]):
-        return [p for p in problems if "two calls in a row" in p] or problems
+        return [p for p in problems if p.kind == "same-mask"] or problems
     return []
 
 
@@ -299,34 +305,37 @@ def _mask_problem(mask_name, masks, keep_prob):
     layer = f"A{mask_name[1:]}"
     draw = f"np.random.rand({layer}.shape[0], {layer}.shape[1]) < keep_prob"
     if (masks == masks[0]).all():
-        return (f"{FORWARD_DROPOUT}: over {calls} calls {mask_name} was the same in every call; each call should "
-                f"draw a new mask.\n  Likely cause: a mask drawn once and reused (kept in a global variable or a "
-                f"default argument), a generator seeded inside the function, or a deterministic pattern instead of "
-                f"{draw}.")
+        return Problem(f"{FORWARD_DROPOUT}: over {calls} calls {mask_name} was the same in every call; each call "
+                       "should draw a new mask.", "same-mask", Cause(
+                           "mask-reused", "a mask drawn once and reused (kept in a global variable or a default "
+                           f"argument), a generator seeded inside the function, or a deterministic pattern instead of "
+                           f"{draw}."))
     if m > 1 and (masks == masks[:, :, :1]).all():
-        return (f"{FORWARD_DROPOUT}: in each of the {calls} calls, every unit of {mask_name} is kept for all {m} "
-                f"examples or for none; a unit should be kept or dropped independently for each example.\n"
-                f"  Likely cause: one random value per unit, repeated over the examples "
-                f"(np.random.rand({layer}.shape[0], 1)): draw {draw}.")
+        return Problem(f"{FORWARD_DROPOUT}: in each of the {calls} calls, every unit of {mask_name} is kept for all "
+                       f"{m} examples or for none; a unit should be kept or dropped independently for each example.",
+                       "mask-per-unit", Cause("mask-per-unit", "one random value per unit, repeated over the examples "
+                                              f"(np.random.rand({layer}.shape[0], 1)): draw {draw}."))
     if n > 1 and (masks == masks[:, :1, :]).all():
-        return (f"{FORWARD_DROPOUT}: in each of the {calls} calls, the {n} units of {mask_name} are all kept or all "
-                f"dropped together for each example; each unit should be kept or dropped independently.\n"
-                f"  Likely cause: one random value per example, shared by every unit "
-                f"(np.random.rand(1, {layer}.shape[1])): draw {draw}.")
+        return Problem(f"{FORWARD_DROPOUT}: in each of the {calls} calls, the {n} units of {mask_name} are all kept "
+                       "or all dropped together for each example; each unit should be kept or dropped independently.",
+                       "mask-per-example", Cause("mask-per-example", "one random value per example, shared by every "
+                                                 f"unit (np.random.rand(1, {layer}.shape[1])): draw {draw}."))
     return _EXPLAIN[failed[0].property](*failed, mask_name, masks, keep_prob, draw)
 
 
 def _rate_problem(test, numbers, mask_name, masks, keep_prob, draw):
     rate = numbers[0] / test.trials
-    message = (f"{FORWARD_DROPOUT}: over {len(masks)} calls with keep_prob = {keep_prob}, {mask_name} kept "
-               f"{rate:.3f} of the units, not {keep_prob} (independent draws keep between {test.low / test.trials:.3f} "
-               f"and {test.high / test.trials:.3f} of these {test.trials} units).")
+    problem = Problem(f"{FORWARD_DROPOUT}: over {len(masks)} calls with keep_prob = {keep_prob}, {mask_name} kept "
+                      f"{rate:.3f} of the units, not {keep_prob} (independent draws keep between "
+                      f"{test.low / test.trials:.3f} and {test.high / test.trials:.3f} of these {test.trials} units).",
+                      "mask-rate")
     if abs(rate - (1 - keep_prob)) < 0.01:
-        return message + (f"\n  Likely cause: the threshold is reversed, so units are kept with probability "
-                          f"1 - keep_prob: keep a unit where {mask_name} < keep_prob.")
+        return problem.because(Cause("mask-rate-reversed", "the threshold is reversed, so units are kept with "
+                                     f"probability 1 - keep_prob: keep a unit where {mask_name} < keep_prob."))
     if abs(rate - stats.norm.cdf(keep_prob)) < 0.01:
-        return message + "\n  Likely cause: the random values come from np.random.randn: use np.random.rand."
-    return message + f"\n  Likely cause: the mask is not {draw}."
+        return problem.because(Cause("mask-rate-randn", "the random values come from np.random.randn: use "
+                                     "np.random.rand."))
+    return problem.because(Cause("mask-rate-other", f"the mask is not {draw}."))
 
 
 def _frequency_problem(test, numbers, mask_name, masks, keep_prob, draw):
@@ -335,22 +344,26 @@ def _frequency_problem(test, numbers, mask_name, masks, keep_prob, draw):
     what, index, over, other = (("unit", f"row {worst}", f"{calls} calls × {m} examples", "units")
                                 if test.property == "units" else
                                 ("example", f"column {worst}", f"{calls} calls × {n} units", "examples"))
-    return (f"{FORWARD_DROPOUT}: {what} {worst} of {mask_name} ({index}, counting from 0) was kept in "
-            f"{numbers[worst] / test.trials:.1%} of its {test.trials} draws ({over}); with keep_prob = {keep_prob}, "
-            f"independent draws keep it in {test.low / test.trials:.1%} to {test.high / test.trials:.1%} of them.\n"
-            f"  Likely cause: the mask keeps some {other} more often than others: draw every entry the same way, "
-            f"{draw}.")
+    return Problem(f"{FORWARD_DROPOUT}: {what} {worst} of {mask_name} ({index}, counting from 0) was kept in "
+                   f"{numbers[worst] / test.trials:.1%} of its {test.trials} draws ({over}); with keep_prob = "
+                   f"{keep_prob}, independent draws keep it in {test.low / test.trials:.1%} to "
+                   f"{test.high / test.trials:.1%} of them.", f"mask-{test.property}", Cause(
+                       f"mask-uneven-{test.property}", f"the mask keeps some {other} more often than others: draw "
+                       f"every entry the same way, {draw}."))
 
 
 def _independence_problem(test, numbers, mask_name, masks, keep_prob, draw):
     agree = float(np.mean(masks[1:] == masks[:-1]))
-    message = (f"{FORWARD_DROPOUT}: the masks {mask_name} of consecutive calls agree on {agree:.1%} of their entries; "
-               f"independent masks agree on about {test.probability:.1%} (keep_prob² + (1 - keep_prob)²).")
+    problem = Problem(f"{FORWARD_DROPOUT}: the masks {mask_name} of consecutive calls agree on {agree:.1%} of their "
+                      f"entries; independent masks agree on about {test.probability:.1%} (keep_prob² + "
+                      "(1 - keep_prob)²).", "mask-independence")
     if agree > test.probability:
-        return message + ("\n  Likely cause: a mask reused from call to call, or drawn from a generator seeded "
-                          f"inside the function: draw a new mask at every call, {draw}, without reseeding.")
-    return message + ("\n  Likely cause: each call's mask follows from the previous one (a deterministic pattern "
-                      f"that moves from call to call, or a mask derived from the last) instead of a new draw, {draw}.")
+        return problem.because(Cause("mask-reused-between-calls", "a mask reused from call to call, or drawn from a "
+                                     "generator seeded inside the function: draw a new mask at every call, "
+                                     f"{draw}, without reseeding."))
+    return problem.because(Cause("mask-follows-previous", "each call's mask follows from the previous one (a "
+                                 "deterministic pattern that moves from call to call, or a mask derived from the "
+                                 f"last) instead of a new draw, {draw}."))
 
 
 def _spread_problem(test, numbers, mask_name, masks, keep_prob, draw):
@@ -366,12 +379,14 @@ def _spread_problem(test, numbers, mask_name, masks, keep_prob, draw):
              f"{over[test.per]}")
     independent = np.sqrt(test.cell * keep_prob * (1 - keep_prob))
     if numbers[0] > test.high:
-        return (f"{FORWARD_DROPOUT}: {what} varies too little: {found}, where independent draws give about "
-                f"{independent:.2f}.\n  Likely cause: a deterministic pattern, or a fixed number of kept units, "
-                f"instead of a random draw for each unit and example ({draw}): the number kept should vary.")
-    return (f"{FORWARD_DROPOUT}: {what} varies too much: {found}, where independent draws give about "
-            f"{independent:.2f}.\n  Likely cause: the entries of the mask are not drawn independently of each "
-            f"other: draw one random value per unit and example, {draw}.")
+        return Problem(f"{FORWARD_DROPOUT}: {what} varies too little: {found}, where independent draws give about "
+                       f"{independent:.2f}.", "mask-spread", Cause(
+                           "mask-fixed-count", "a deterministic pattern, or a fixed number of kept units, instead of "
+                           f"a random draw for each unit and example ({draw}): the number kept should vary."))
+    return Problem(f"{FORWARD_DROPOUT}: {what} varies too much: {found}, where independent draws give about "
+                   f"{independent:.2f}.", "mask-spread", Cause(
+                       "mask-not-independent", "the entries of the mask are not drawn independently of each other: "
+                       f"draw one random value per unit and example, {draw}."))
 
 
 _EXPLAIN = {"rate": _rate_problem, "units": _frequency_problem, "examples": _frequency_problem,
@@ -418,12 +433,13 @@ def _restart_problem(mask_name, masks, keep_prob, case_seed):
     else:
         drawn = ("the mask np.random.rand draws right after np.random.seed(s), with s = "
                  + ", ".join(map(str, found[:3])) + (", ..." if len(found) > 3 else ""))
-    return (f"{FORWARD_DROPOUT}: {mask_name} does not continue the caller's random stream: in {len(found)} of the "
-            f"{len(masks) - 1} calls after the first, it is exactly {drawn}. The test seeds numpy once, before its "
-            f"{len(masks)} calls, as model() does before training, and each call should continue where the previous "
-            "one stopped.\n"
-            "  Likely cause: np.random.seed (or a np.random.RandomState of its own) called inside the function: "
-            f"remove it, and draw {mask_name} from numpy's global generator with np.random.rand.")
+    return Problem(f"{FORWARD_DROPOUT}: {mask_name} does not continue the caller's random stream: in {len(found)} of "
+                   f"the {len(masks) - 1} calls after the first, it is exactly {drawn}. The test seeds numpy once, "
+                   f"before its {len(masks)} calls, as model() does before training, and each call should continue "
+                   "where the previous one stopped.", "mask-restarts", Cause(
+                       "reseeds-inside", "np.random.seed (or a np.random.RandomState of its own) called inside the "
+                       f"function: remove it, and draw {mask_name} from numpy's global generator with "
+                       "np.random.rand."))
 
 
 # ---------------------------------------------------------------------------
@@ -441,43 +457,55 @@ def cases(name):
     (XA, YA, net_a, net_a_label), (XB, YB, net_b, net_b_label) = sample_problems()
     if name == "compute_cost_with_regularization":
         return (
-            Case("the documented case", (*public_tests.compute_cost_with_regularization_test_case(), 0.1), _check_cost,
+            Case("documented",
+                 "the documented case", (*public_tests.compute_cost_with_regularization_test_case(), 0.1), _check_cost,
                  documented=True),
-            Case(f"{net_a_label}, lambd = 0.7", (forward_propagation(XA, net_a)[0], YA, net_a, 0.7), _check_cost),
-            Case(f"{net_b_label}, lambd = 2.5", (forward_propagation(XB, net_b)[0], YB, net_b, 2.5), _check_cost),
-            Case(f"{net_a_label}, lambd = 0", (forward_propagation(XA, net_a)[0], YA, net_a, 0.0), _check_cost),
+            Case("lambd=0.7",
+                 f"{net_a_label}, lambd = 0.7", (forward_propagation(XA, net_a)[0], YA, net_a, 0.7), _check_cost),
+            Case("lambd=2.5",
+                 f"{net_b_label}, lambd = 2.5", (forward_propagation(XB, net_b)[0], YB, net_b, 2.5), _check_cost),
+            Case("lambd=0",
+                 f"{net_a_label}, lambd = 0", (forward_propagation(XA, net_a)[0], YA, net_a, 0.0), _check_cost),
         )
     if name == "backward_propagation_with_regularization":
         with_gradients = functools.partial(_check_backward_l2, gradient_check=True)
         return (
-            Case("the documented case",
+            Case("documented", "the documented case",
                  (*public_tests.backward_propagation_with_regularization_test_case(), 0.7), _check_backward_l2,
                  documented=True),
-            Case(f"{net_a_label}, lambd = 0.3", (XA, YA, forward_propagation(XA, net_a)[1], 0.3), with_gradients),
-            Case(f"{net_b_label}, lambd = 1.2", (XB, YB, forward_propagation(XB, net_b)[1], 1.2), with_gradients),
-            Case(f"{net_a_label}, lambd = 0", (XA, YA, forward_propagation(XA, net_a)[1], 0.0), _check_backward_l2),
+            Case("lambd=0.3",
+                 f"{net_a_label}, lambd = 0.3", (XA, YA, forward_propagation(XA, net_a)[1], 0.3), with_gradients),
+            Case("lambd=1.2",
+                 f"{net_b_label}, lambd = 1.2", (XB, YB, forward_propagation(XB, net_b)[1], 1.2), with_gradients),
+            Case("lambd=0",
+                 f"{net_a_label}, lambd = 0", (XA, YA, forward_propagation(XA, net_a)[1], 0.0), _check_backward_l2),
         )
     if name == "forward_propagation_with_dropout":
         XS, _, net_s = random_problem(12, (2, 20, 3, 1), 100)
         Drawing = functools.partial(Case, draws_random_numbers=True)  # its masks come from numpy's global generator
         return (
-            Drawing("the documented case", (*public_tests.forward_propagation_with_dropout_test_case(), 0.7),
+            Drawing("documented",
+                    "the documented case", (*public_tests.forward_propagation_with_dropout_test_case(), 0.7),
                  _check_forward_dropout, seed=1, repeat=2, documented=True),
-            Drawing(f"{net_a_label}, keep_prob = 0.5", (XA, net_a, 0.5), _check_forward_dropout, seed=2, repeat=2),
-            Drawing(f"{net_b_label}, keep_prob = 0.8", (XB, net_b, 0.8), _check_forward_dropout, seed=3, repeat=2),
-            Drawing(f"{net_a_label}, keep_prob = 1", (XA, net_a, 1.0), _check_forward_dropout, seed=4),
-            Drawing("40 calls on a network of sizes 2, 20, 3, 1 with 100 examples, keep_prob = 0.7",
+            Drawing("keep_prob=0.5",
+                    f"{net_a_label}, keep_prob = 0.5", (XA, net_a, 0.5), _check_forward_dropout, seed=2, repeat=2),
+            Drawing("keep_prob=0.8",
+                    f"{net_b_label}, keep_prob = 0.8", (XB, net_b, 0.8), _check_forward_dropout, seed=3, repeat=2),
+            Drawing("keep_prob=1", f"{net_a_label}, keep_prob = 1", (XA, net_a, 1.0), _check_forward_dropout, seed=4),
+            Drawing("40-calls", "40 calls on a network of sizes 2, 20, 3, 1 with 100 examples, keep_prob = 0.7",
                     (XS, net_s, 0.7), _check_mask_statistics, seed=5, repeat=40, select=((1, 1), (1, 6))),
         )
     if name == "backward_propagation_with_dropout":
         with_gradients = functools.partial(_check_backward_dropout, gradient_check=True)
         return (
-            Case("the documented case",
+            Case("documented", "the documented case",
                  (*public_tests.backward_propagation_with_dropout_test_case(), 0.8), _check_backward_dropout,
                  repeat=2, documented=True),
-            Case(f"{net_a_label}, keep_prob = 0.6", (XA, YA, _dropout_cache(XA, net_a, 0.6, 4), 0.6), with_gradients,
+            Case("keep_prob=0.6",
+                 f"{net_a_label}, keep_prob = 0.6", (XA, YA, _dropout_cache(XA, net_a, 0.6, 4), 0.6), with_gradients,
                  repeat=2),
-            Case(f"{net_b_label}, keep_prob = 0.8", (XB, YB, _dropout_cache(XB, net_b, 0.8, 6), 0.8), with_gradients,
+            Case("keep_prob=0.8",
+                 f"{net_b_label}, keep_prob = 0.8", (XB, YB, _dropout_cache(XB, net_b, 0.8, 6), 0.8), with_gradients,
                  repeat=2),
         )
     raise ValueError(f"no hidden tests for {name!r}")
@@ -487,26 +515,26 @@ def cases(name):
 # Contracts: each sentence a function must honour, the cases that fail when it does not, the mutants that break it
 # ---------------------------------------------------------------------------
 
-DOCUMENTED = "the documented case"
-EVERY_COST_CASE = (DOCUMENTED, "lambd = 0.7", "lambd = 2.5", "lambd = 0")
-EVERY_L2_GRADIENT_CASE = (DOCUMENTED, "lambd = 0.3", "lambd = 1.2", "lambd = 0")
-EVERY_DROPOUT_GRADIENT_CASE = (DOCUMENTED, "keep_prob = 0.6", "keep_prob = 0.8")
+DOCUMENTED = "documented"
+EVERY_COST_CASE = (DOCUMENTED, "lambd=0.7", "lambd=2.5", "lambd=0")
+EVERY_L2_GRADIENT_CASE = (DOCUMENTED, "lambd=0.3", "lambd=1.2", "lambd=0")
+EVERY_DROPOUT_GRADIENT_CASE = (DOCUMENTED, "keep_prob=0.6", "keep_prob=0.8")
 UNCHANGED = "leaves its arguments as they were"
 GENERATOR = "leaves numpy's global random generator as it was (it draws nothing)"
 
 CONTRACTS = {
     "compute_cost_with_regularization": (
-        Clause("adds an L2 term to the cross-entropy cost", (DOCUMENTED, "lambd = 0.7"), ("no L2 term",)),
-        Clause("the L2 term is lambd / 2 times the sum of the squared weights", (DOCUMENTED, "lambd = 2.5"),
+        Clause("adds an L2 term to the cross-entropy cost", (DOCUMENTED, "lambd=0.7"), ("no L2 term",)),
+        Clause("the L2 term is lambd / 2 times the sum of the squared weights", (DOCUMENTED, "lambd=2.5"),
                ("missing 1/2",)),
-        Clause("divided by m, the number of examples in Y, whatever m is", (DOCUMENTED, "lambd = 0.7", "lambd = 2.5"),
+        Clause("divided by m, the number of examples in Y, whatever m is", (DOCUMENTED, "lambd=0.7", "lambd=2.5"),
                ("missing 1/m", "m hard-coded to the documented case's 5")),
-        Clause("the weights of all three layers, W1, W2 and W3", (DOCUMENTED, "lambd = 2.5"),
+        Clause("the weights of all three layers, W1, W2 and W3", (DOCUMENTED, "lambd=2.5"),
                ("W3 left out", "W2 left out")),
-        Clause("each weight squared: not an absolute value, not the square of a sum", (DOCUMENTED, "lambd = 0.7"),
+        Clause("each weight squared: not an absolute value, not the square of a sum", (DOCUMENTED, "lambd=0.7"),
                ("L1 instead of L2", "square of the sum", "abs on one layer")),
-        Clause("the squares summed, not averaged", (DOCUMENTED, "lambd = 0.7"), ("mean instead of sum",)),
-        Clause("the biases are not regularised", (DOCUMENTED, "lambd = 0.7"), ("biases regularised",)),
+        Clause("the squares summed, not averaged", (DOCUMENTED, "lambd=0.7"), ("mean instead of sum",)),
+        Clause("the biases are not regularised", (DOCUMENTED, "lambd=0.7"), ("biases regularised",)),
         Clause(UNCHANGED, EVERY_COST_CASE, ("W1 squared in place",)),
         Clause(GENERATOR, EVERY_COST_CASE, ("numpy's global generator reseeded",)),
     ),
@@ -520,27 +548,27 @@ CONTRACTS = {
         Clause("the cross-entropy's part is (1 / m) * dZ . A.T", EVERY_L2_GRADIENT_CASE,
                ("no 1/m on the cross-entropy's gradient",)),
         Clause("the biases' gradients have no L2 term", EVERY_L2_GRADIENT_CASE, ("regularisation added to db3",)),
-        Clause("the gradients are those of the L2 cost (centred differences agree)", ("lambd = 0.3", "lambd = 1.2"),
+        Clause("the gradients are those of the L2 cost (centred differences agree)", ("lambd=0.3", "lambd=1.2"),
                ("term subtracted", "lambd/(2m) instead of lambd/m")),
         Clause(UNCHANGED + " (the cache too)", EVERY_L2_GRADIENT_CASE, ("the cache's A3 changed in place",)),
         Clause(GENERATOR, EVERY_L2_GRADIENT_CASE, ("numpy's global generator reseeded",)),
     ),
     "forward_propagation_with_dropout": (
         Clause("each mask holds 0s and 1s, one per unit and example, of the shape of the activations it masks",
-               (DOCUMENTED, "keep_prob = 0.5", "40 calls"),
+               (DOCUMENTED, "keep_prob=0.5", "40-calls"),
                ("random values used as the mask", "one mask per unit instead of per unit and example")),
         Clause("a unit is kept with probability keep_prob: np.random.rand(...) < keep_prob",
-               (DOCUMENTED, "keep_prob = 0.5", "keep_prob = 0.8", "40 calls"),
+               (DOCUMENTED, "keep_prob=0.5", "keep_prob=0.8", "40-calls"),
                ("mask threshold reversed", "mask threshold 1 - keep_prob", "randn instead of rand")),
-        Clause("the kept units are divided by keep_prob", (DOCUMENTED, "keep_prob = 0.5", "keep_prob = 0.8"),
+        Clause("the kept units are divided by keep_prob", (DOCUMENTED, "keep_prob=0.5", "keep_prob=0.8"),
                ("no scaling by keep_prob", "multiplied by keep_prob", "scaled by 1 - keep_prob")),
-        Clause("both hidden layers get dropout, the output layer none", (DOCUMENTED, "keep_prob = 0.5"),
+        Clause("both hidden layers get dropout, the output layer none", (DOCUMENTED, "keep_prob=0.5"),
                ("no dropout on the second hidden layer", "dropout on the output layer")),
-        Clause("the cache is (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)", (DOCUMENTED, "keep_prob = 1"),
+        Clause("the cache is (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)", (DOCUMENTED, "keep_prob=1"),
                ("cache in the wrong order",)),
         Clause("draws its masks from numpy's global generator, continuing the caller's stream; never reseeds it",
-               (DOCUMENTED, "40 calls"), ("reseeding inside the function",)),
-        Clause(UNCHANGED, (DOCUMENTED, "keep_prob = 0.5", "keep_prob = 0.8", "keep_prob = 1"),
+               (DOCUMENTED, "40-calls"), ("reseeding inside the function",)),
+        Clause(UNCHANGED, (DOCUMENTED, "keep_prob=0.5", "keep_prob=0.8", "keep_prob=1"),
                ("the masks stored in the caller's parameters",)),
     ),
     "backward_propagation_with_dropout": (
@@ -552,7 +580,7 @@ CONTRACTS = {
                "global random generator is left as it was", EVERY_DROPOUT_GRADIENT_CASE,
                ("a new mask drawn in backward",)),
         Clause("the gradients are those of the cost with the masks held fixed (centred differences agree)",
-               ("keep_prob = 0.6", "keep_prob = 0.8"), ("no scaling in backward", "wrong mask")),
+               ("keep_prob=0.6", "keep_prob=0.8"), ("no scaling in backward", "wrong mask")),
         Clause(UNCHANGED + " (the cache too)", EVERY_DROPOUT_GRADIENT_CASE, ("the cache's A3 changed in place",)),
     ),
 }

@@ -118,23 +118,31 @@ def cases(name):
     (XA, YA, net_a, net_a_label), (XB, YB, net_b, net_b_label) = sample_problems()
     if name == "compute_cost_with_l1":
         return (
-            Case("the documented case", (*public_tests.compute_cost_with_l1_test_case(), 0.1), _check_cost,
+            Case("documented",
+                 "the documented case", (*public_tests.compute_cost_with_l1_test_case(), 0.1), _check_cost,
                  documented=True),
-            Case(f"{net_a_label}, lambd = 0.7", (forward_propagation(XA, net_a)[0], YA, net_a, 0.7), _check_cost),
-            Case(f"{net_b_label}, lambd = 2.5", (forward_propagation(XB, net_b)[0], YB, net_b, 2.5), _check_cost),
-            Case(f"{net_a_label}, lambd = 0", (forward_propagation(XA, net_a)[0], YA, net_a, 0.0), _check_cost),
+            Case("lambd=0.7",
+                 f"{net_a_label}, lambd = 0.7", (forward_propagation(XA, net_a)[0], YA, net_a, 0.7), _check_cost),
+            Case("lambd=2.5",
+                 f"{net_b_label}, lambd = 2.5", (forward_propagation(XB, net_b)[0], YB, net_b, 2.5), _check_cost),
+            Case("lambd=0",
+                 f"{net_a_label}, lambd = 0", (forward_propagation(XA, net_a)[0], YA, net_a, 0.0), _check_cost),
         )
     if name == "backward_propagation_with_l1":
         with_gradients = functools.partial(_check_backward, gradient_check=True)
         smooth_a, smooth_b, zeros_a = _away_from_zero(net_a), _away_from_zero(net_b), _with_zeros(net_a)
         return (
-            Case("the documented case", (*public_tests.backward_propagation_with_l1_test_case(), 0.7), _check_backward,
+            Case("documented",
+                 "the documented case", (*public_tests.backward_propagation_with_l1_test_case(), 0.7), _check_backward,
                  documented=True),
-            Case(f"{net_a_label}, lambd = 0.3", (XA, YA, forward_propagation(XA, smooth_a)[1], 0.3), with_gradients),
-            Case(f"{net_b_label}, lambd = 1.2", (XB, YB, forward_propagation(XB, smooth_b)[1], 1.2), with_gradients),
-            Case(f"{net_a_label} and some weights exactly 0, lambd = 0.5",
+            Case("lambd=0.3",
+                 f"{net_a_label}, lambd = 0.3", (XA, YA, forward_propagation(XA, smooth_a)[1], 0.3), with_gradients),
+            Case("lambd=1.2",
+                 f"{net_b_label}, lambd = 1.2", (XB, YB, forward_propagation(XB, smooth_b)[1], 1.2), with_gradients),
+            Case("weights-exactly-0", f"{net_a_label} and some weights exactly 0, lambd = 0.5",
                  (XA, YA, forward_propagation(XA, zeros_a)[1], 0.5), _check_backward),
-            Case(f"{net_a_label}, lambd = 0", (XA, YA, forward_propagation(XA, net_a)[1], 0.0), _check_backward),
+            Case("lambd=0",
+                 f"{net_a_label}, lambd = 0", (XA, YA, forward_propagation(XA, net_a)[1], 0.0), _check_backward),
         )
     if name == "split_dataset":
         X20, Y20 = _split_problem(20, 3, 20, distinct_labels=True)
@@ -144,26 +152,30 @@ def cases(name):
         X9, Y9 = _split_problem(24, 3, 9)
         # Two calls each: the same seed must give the same split.
         return (
-            Case("the documented case, called twice", (*public_tests.split_dataset_test_case(), 0.3, 1), _check_split,
+            Case("documented",
+                 "the documented case, called twice", (*public_tests.split_dataset_test_case(), 0.3, 1), _check_split,
                  seed=0, repeat=2, documented=True),
-            Case("20 examples with labels all different, dev_fraction = 0.25, seed = 7, called twice",
+            Case("labels-all-different",
+                 "20 examples with labels all different, dev_fraction = 0.25, seed = 7, called twice",
                  (X20, Y20, 0.25, 7), _check_split, repeat=2),
-            Case("the same 20 examples, dev_fraction = 0.25, seed = 8, called twice",
+            Case("same-20-examples", "the same 20 examples, dev_fraction = 0.25, seed = 8, called twice",
                  (X20, Y20, 0.25, 8), _check_split, repeat=2),
-            Case("13 examples, dev_fraction = 0.2 (2.6 examples), seed = 2024, called twice",
+            Case("2.6-examples", "13 examples, dev_fraction = 0.2 (2.6 examples), seed = 2024, called twice",
                  (X13, Y13, 0.2, 2024), _check_split, repeat=2),
-            Case("10 examples with 4 features, dev_fraction = 0.5, seed = 3, called twice",
+            Case("4-features-half", "10 examples with 4 features, dev_fraction = 0.5, seed = 3, called twice",
                  (X10, Y10, 0.5, 3), _check_split, repeat=2),
             # Where rounding decides: below a half, exactly a half (round goes to the even neighbour), none.
-            Case("12 examples, dev_fraction = 0.35 (4.2 examples), seed = 4, called twice",
+            Case("4.2-examples", "12 examples, dev_fraction = 0.35 (4.2 examples), seed = 4, called twice",
                  (X12, Y12, 0.35, 4), _check_split, repeat=2),
-            Case("10 examples with 4 features, dev_fraction = 0.25 (2.5 examples), seed = 5, called twice",
+            Case("2.5-examples",
+                 "10 examples with 4 features, dev_fraction = 0.25 (2.5 examples), seed = 5, called twice",
                  (X10, Y10, 0.25, 5), _check_split, repeat=2),
-            Case("9 examples, dev_fraction = 0.5 (4.5 examples), seed = 6, called twice",
+            Case("4.5-examples", "9 examples, dev_fraction = 0.5 (4.5 examples), seed = 6, called twice",
                  (X9, Y9, 0.5, 6), _check_split, repeat=2),
-            Case("12 examples, dev_fraction = 0.03 (0.36 examples: an empty dev set), seed = 7, called twice",
+            Case("empty-dev-set",
+                 "12 examples, dev_fraction = 0.03 (0.36 examples: an empty dev set), seed = 7, called twice",
                  (X12, Y12, 0.03, 7), _check_split, repeat=2),
-            Case("9 examples, dev_fraction = 1 (an empty training set), seed = 8, called twice",
+            Case("empty-training-set", "9 examples, dev_fraction = 1 (an empty training set), seed = 8, called twice",
                  (X9, Y9, 1.0, 8), _check_split, repeat=2),
         )
     if name == "choose_lambda":
@@ -173,20 +185,23 @@ def cases(name):
         train_e, dev_e, start_e = tiny_problem(107, 24, 20, (2, 5, 3, 1))
         train_f, dev_f, start_f = tiny_problem(47, 24, 20, (2, 5, 3, 1))
         return (
-            Case("the documented case", (*public_tests.choose_lambda_test_case(), 300, 0.5), _check_choose_lambda,
+            Case("documented",
+                 "the documented case", (*public_tests.choose_lambda_test_case(), 300, 0.5), _check_choose_lambda,
                  documented=True),
-            Case("20 training and 10 dev examples, a network of sizes 2, 5, 3, 1, lambdas 0 to 10 (three tie for "
+            Case("three-tie",
+                 "20 training and 10 dev examples, a network of sizes 2, 5, 3, 1, lambdas 0 to 10 (three tie for "
                  "the best dev accuracy)", (train_b, dev_b, [0.0, 0.3, 1.0, 3.0, 10.0], start_b, 300, 0.5),
                  _check_choose_lambda),
-            Case("16 training and 8 dev examples, a network of sizes 3, 4, 2, 1, lambdas 0.05, 0.5 and 5",
+            Case("lambdas-0.05-0.5-5",
+                 "16 training and 8 dev examples, a network of sizes 3, 4, 2, 1, lambdas 0.05, 0.5 and 5",
                  (train_c, dev_c, [0.05, 0.5, 5.0], start_c, 200, 0.3), _check_choose_lambda),
-            Case("12 training and 6 dev examples, a single lambd, 0.7",
+            Case("single-lambd", "12 training and 6 dev examples, a single lambd, 0.7",
                  (train_d, dev_d, [0.7], start_d, 100, 0.5), _check_choose_lambda),
             # Ties and near-ties that other rules would settle differently.
-            Case("24 training and 20 dev examples, lambdas 0 to 3 (two tie, the smaller with the smaller "
+            Case("two-tie", "24 training and 20 dev examples, lambdas 0 to 3 (two tie, the smaller with the smaller "
                  "train-dev gap)", (train_e, dev_e, [0.0, 0.1, 0.3, 1.0, 3.0], start_e, 200, 0.5),
                  _check_choose_lambda),
-            Case("24 training and 20 dev examples, lambdas 0 to 3 (dev accuracies 0.05 apart)",
+            Case("0.05-apart", "24 training and 20 dev examples, lambdas 0 to 3 (dev accuracies 0.05 apart)",
                  (train_f, dev_f, [0.0, 0.1, 0.3, 1.0, 3.0], start_f, 200, 0.5), _check_choose_lambda),
         )
     if name == "model_with_early_stopping":
@@ -195,16 +210,18 @@ def cases(name):
         X_b, Y_b, X_b_dev, Y_b_dev, start_b = _flat(tiny_problem(14, 20, 10, (2, 6, 4, 1)))
         X_c, Y_c, X_c_dev, Y_c_dev, start_c = _flat(tiny_problem(3, 15, 8, (3, 5, 3, 1)))
         return (
-            OwnArrays("the documented case", (*documented, 30, 1.0), _check_early_stopping, documented=True),
-            OwnArrays("20 training and 10 dev examples, a network of sizes 2, 6, 4, 1, 40 iterations, "
+            OwnArrays("documented",
+                      "the documented case", (*documented, 30, 1.0), _check_early_stopping, documented=True),
+            OwnArrays("40-iterations", "20 training and 10 dev examples, a network of sizes 2, 6, 4, 1, 40 iterations, "
                       "learning_rate = 0.8",
                       (X_b, Y_b, X_b_dev, Y_b_dev, start_b, 40, 0.8), _check_early_stopping),
-            OwnArrays("the documented data with learning_rate = 0, so that every dev cost is the same, 5 iterations",
+            OwnArrays("learning_rate-0",
+                      "the documented data with learning_rate = 0, so that every dev cost is the same, 5 iterations",
                       (*documented, 5, 0.0), _check_early_stopping),
-            OwnArrays("15 training and 8 dev examples, a network of sizes 3, 5, 3, 1, 10 iterations, "
+            OwnArrays("10-iterations", "15 training and 8 dev examples, a network of sizes 3, 5, 3, 1, 10 iterations, "
                       "learning_rate = 0.05",
                       (X_c, Y_c, X_c_dev, Y_c_dev, start_c, 10, 0.05), _check_early_stopping),
-            OwnArrays("the documented data and no iteration at all (num_iterations = 0)",
+            OwnArrays("no-iterations", "the documented data and no iteration at all (num_iterations = 0)",
                       (*documented, 0, 1.0), _check_early_stopping),
         )
     raise ValueError(f"no hidden tests for {name!r}")
@@ -220,46 +237,45 @@ def _flat(problem):
 # Contracts: each sentence a function must honour, the cases that fail when it does not, the mutants that break it
 # ---------------------------------------------------------------------------
 
-DOCUMENTED = "the documented case"
-SPLIT_CASES = (DOCUMENTED, "labels all different", "the same 20 examples", "2.6 examples", "4 features, "
-               "dev_fraction = 0.5", "4.2 examples", "2.5 examples", "4.5 examples", "empty dev set",
-               "empty training set")
-CHOOSE_CASES = (DOCUMENTED, "three tie", "lambdas 0.05", "a single lambd", "two tie", "0.05 apart")
-EARLY_CASES = (DOCUMENTED, "40 iterations", "learning_rate = 0,", "10 iterations", "num_iterations = 0")
+DOCUMENTED = "documented"
+SPLIT_CASES = (DOCUMENTED, "labels-all-different", "same-20-examples", "2.6-examples", "4-features-half",
+               "4.2-examples", "2.5-examples", "4.5-examples", "empty-dev-set", "empty-training-set")
+CHOOSE_CASES = (DOCUMENTED, "three-tie", "lambdas-0.05-0.5-5", "single-lambd", "two-tie", "0.05-apart")
+EARLY_CASES = (DOCUMENTED, "40-iterations", "learning_rate-0", "10-iterations", "no-iterations")
 UNCHANGED = "leaves its arguments as they were"
 GENERATOR = "leaves numpy's global random generator as it was"
 RESEEDED = "numpy's global generator reseeded"
 
 CONTRACTS = {
     "compute_cost_with_l1": (
-        Clause("adds an L1 term to the cross-entropy cost", (DOCUMENTED, "lambd = 0.7"), ("no L1 term",)),
+        Clause("adds an L1 term to the cross-entropy cost", (DOCUMENTED, "lambd=0.7"), ("no L1 term",)),
         Clause("the L1 term is lambd / m times the sum of the absolute values of the weights, with no 1/2",
-               (DOCUMENTED, "lambd = 0.7", "lambd = 2.5"),
+               (DOCUMENTED, "lambd=0.7", "lambd=2.5"),
                ("missing 1/m", "the 1/2 of L2 kept", "m hard-coded to the documented case's 5")),
         Clause("the absolute value of each weight: not its square, its sign or the absolute value of a sum",
-               (DOCUMENTED, "lambd = 0.7", "lambd = 2.5"),
+               (DOCUMENTED, "lambd=0.7", "lambd=2.5"),
                ("squares instead of absolute values", "absolute value of the sum", "signed sum, no absolute value")),
-        Clause("the weights of all three layers, summed, not averaged", (DOCUMENTED, "lambd = 2.5"),
+        Clause("the weights of all three layers, summed, not averaged", (DOCUMENTED, "lambd=2.5"),
                ("W3 left out", "mean instead of sum")),
-        Clause("the biases are not penalised", (DOCUMENTED, "lambd = 0.7"), ("biases penalised",)),
-        Clause(UNCHANGED, (DOCUMENTED, "lambd = 0.7", "lambd = 2.5", "lambd = 0"),
+        Clause("the biases are not penalised", (DOCUMENTED, "lambd=0.7"), ("biases penalised",)),
+        Clause(UNCHANGED, (DOCUMENTED, "lambd=0.7", "lambd=2.5", "lambd=0"),
                ("absolute values of W1 taken in place",)),
-        Clause(GENERATOR + " (it draws nothing)", (DOCUMENTED, "lambd = 0.7", "lambd = 2.5", "lambd = 0"),
+        Clause(GENERATOR + " (it draws nothing)", (DOCUMENTED, "lambd=0.7", "lambd=2.5", "lambd=0"),
                (RESEEDED,)),
     ),
     "backward_propagation_with_l1": (
         Clause("each dW adds (lambd / m) * sign(W) to the cross-entropy's gradient",
-               (DOCUMENTED, "lambd = 0.3", "lambd = 1.2"),
+               (DOCUMENTED, "lambd=0.3", "lambd=1.2"),
                ("no L1 term in dW2", "L2 gradient instead of L1", "np.abs instead of np.sign", "term subtracted",
                 "lambd instead of lambd/m")),
         Clause("the gradients are those of the L1 cost away from 0 (centred differences agree)",
-               ("lambd = 0.3", "lambd = 1.2"), ("term subtracted", "L2 gradient instead of L1")),
+               ("lambd=0.3", "lambd=1.2"), ("term subtracted", "L2 gradient instead of L1")),
         Clause("a weight of exactly 0 gets 0 from the L1 term (np.sign(0) = 0), never NaN",
-               ("some weights exactly 0",), ("sign of 0 taken as +1", "sign as |W| / W, NaN at 0")),
-        Clause("the biases' gradients have no L1 term", (DOCUMENTED, "lambd = 0.3"), ("regularisation added to db3",)),
-        Clause(UNCHANGED + " (the cache too)", (DOCUMENTED, "lambd = 0.3", "lambd = 1.2", "lambd = 0"),
+               ("weights-exactly-0",), ("sign of 0 taken as +1", "sign as |W| / W, NaN at 0")),
+        Clause("the biases' gradients have no L1 term", (DOCUMENTED, "lambd=0.3"), ("regularisation added to db3",)),
+        Clause(UNCHANGED + " (the cache too)", (DOCUMENTED, "lambd=0.3", "lambd=1.2", "lambd=0"),
                ("the cache's A3 changed in place",)),
-        Clause(GENERATOR + " (it draws nothing)", (DOCUMENTED, "lambd = 0.3", "lambd = 1.2", "lambd = 0"),
+        Clause(GENERATOR + " (it draws nothing)", (DOCUMENTED, "lambd=0.3", "lambd=1.2", "lambd=0"),
                (RESEEDED,)),
     ),
     "split_dataset": (
@@ -268,14 +284,14 @@ CONTRACTS = {
                              "global generator, not seeded", "generator without the seed", "seed hard-coded to 1")),
         Clause(GENERATOR, SPLIT_CASES, ("the global generator reseeded besides", "global generator reseeded")),
         Clause("moves whole examples: X's columns and Y's labels in the same order",
-               (DOCUMENTED, "labels all different", "the same 20 examples"),
+               (DOCUMENTED, "labels-all-different", "same-20-examples"),
                ("labels not shuffled", "labels shuffled in another order", "each row of X shuffled on its own")),
         Clause("m_dev = round(dev_fraction * m), to the nearest integer (a fraction below a half rounds down, "
-               "above a half up)", ("2.6 examples", "4.2 examples"),
+               "above a half up)", ("2.6-examples", "4.2-examples"),
                ("size truncated with int", "size rounded up")),
-        Clause("an exact half goes to the even neighbour, as Python's round does", ("2.5 examples", "4.5 examples"),
+        Clause("an exact half goes to the even neighbour, as Python's round does", ("2.5-examples", "4.5-examples"),
                ("a half rounded up", "the training set's size rounded instead")),
-        Clause("either set may be empty (m_dev = 0 or m)", ("empty dev set", "empty training set"),
+        Clause("either set may be empty (m_dev = 0 or m)", ("empty-dev-set", "empty-training-set"),
                ("dev set sliced from the end, every example when m_dev is 0",)),
         Clause("the training set is the first m - m_dev shuffled examples, the dev set the last m_dev: each example "
                "in exactly one", SPLIT_CASES, ("the two parts overlap by one example", "dev set taken first")),
@@ -286,14 +302,14 @@ CONTRACTS = {
     "choose_lambda": (
         Clause("trains one network per lambd on the training set, with that lambd", CHOOSE_CASES,
                ("lambd not passed to train_model",)),
-        Clause("every lambd starts from the same initial parameters", ("three tie", "lambdas 0.05", "two tie"),
+        Clause("every lambd starts from the same initial parameters", ("three-tie", "lambdas-0.05-0.5-5", "two-tie"),
                ("each lambd trained on from the previous one's parameters",)),
         Clause("the accuracies, not error rates, on the training and on the dev set, in the order of lambdas",
                CHOOSE_CASES, ("error rates instead of accuracies", "dev accuracy measured on the training set")),
         Clause("chooses by dev accuracy, every lambd included", CHOOSE_CASES,
                ("chosen by training accuracy", "the last lambd left out of the choice")),
         Clause("in a tie (exact accuracies), the largest lambd, whatever else differs",
-               ("three tie", "two tie", "0.05 apart"),
+               ("three-tie", "two-tie", "0.05-apart"),
                ("ties go to the smallest lambd", "ties broken by the smallest train-dev gap",
                 "dev accuracies compared rounded to one decimal")),
         Clause("returns the lambd itself, not its position", CHOOSE_CASES, ("index returned instead of lambd",)),
@@ -303,14 +319,14 @@ CONTRACTS = {
         Clause("dev_costs holds the num_iterations + 1 costs on the dev set, from the initial parameters on",
                EARLY_CASES, ("cost measured on the training set", "one step too few")),
         Clause("best_iteration is the first iteration with the lowest dev cost (a tie keeps the earlier)",
-               (DOCUMENTED, "40 iterations", "learning_rate = 0,"),
+               (DOCUMENTED, "40-iterations", "learning_rate-0"),
                ("ties go to the last iteration", "compared with the previous cost, not the best",
                 "iteration off by one")),
         Clause("best_parameters are the parameters after best_iteration steps, the initial ones when no step "
-               "improves", ("learning_rate = 0,", "num_iterations = 0"),
+               "improves", ("learning_rate-0", "no-iterations"),
                ("no best parameters unless a step improves",)),
         Clause("best_parameters are arrays of their own, not the caller's nor the loop's",
-               ("learning_rate = 0,", "40 iterations", "num_iterations = 0"),
+               ("learning_rate-0", "40-iterations", "no-iterations"),
                ("no copy of the best parameters", "shallow copy of the best parameters",
                 "the caller's parameters returned when iteration 0 is best")),
         Clause(UNCHANGED, EARLY_CASES, ("the caller's parameters changed in place",)),

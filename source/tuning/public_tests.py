@@ -18,12 +18,13 @@ builder returns the same inputs whenever it is called, whatever ran before it.
 """
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
-from checking import (TestFailure, as_number, as_numbers, call, close, compare, compare_gradients,  # noqa: F401
-                      conclude, describe_value, expected_and_found, holds_none, missing_keys, needs_type,
-                      reveal_values)
+from checking import (Cause, Problem, TestFailure, as_number, as_numbers, call, close, compare,  # noqa: F401
+                      compare_gradients, conclude, describe_value, expected_and_found, holds_none, missing_keys,
+                      needs_type, RETURNED_CALLERS_ARRAYS, reveal_values)
 from reg_utils import backward_propagation, compute_cost, forward_propagation, update_parameters
 from testCases import Y_TEST, draw_parameters, tiny_problem
 
@@ -193,6 +194,10 @@ def named(function, result):
     return dict(zip(RETURNS[function], result))
 
 
+L1_COST_LEAVES_OUT = Cause("l1-cost-leaves-out-{layer}", "the L1 term leaves out {layer}: add the absolute values "
+                                                         "of the weights of all three layers.")
+
+
 def check_compute_cost_with_l1(cost, expected, A3, Y, parameters, lambd):
     """Problems with the cost returned for these inputs (an empty list when it is right)."""
     m = Y.shape[1]
@@ -202,27 +207,35 @@ def check_compute_cost_with_l1(cost, expected, A3, Y, parameters, lambd):
     cross_entropy = compute_cost(A3, Y)
     biases = sum(float(np.sum(np.abs(parameters[f"b{l}"]))) for l in (1, 2, 3))
     causes = [
-        (cross_entropy, "it equals the cross-entropy cost alone: the L1 regularisation cost is missing or zero."),
-        (cross_entropy + lambd * sum(absolute), "the L1 term is m times too large: did you forget the 1/m?"),
+        (cross_entropy, Cause("l1-cost-missing", "it equals the cross-entropy cost alone: the L1 regularisation "
+                                                 "cost is missing or zero.")),
+        (cross_entropy + lambd * sum(absolute),
+         Cause("l1-cost-no-1/m", "the L1 term is m times too large: did you forget the 1/m?")),
         (cross_entropy + lambd / (2 * m) * sum(absolute),
-         "the L1 term is half what it should be: its factor is lambd/m (the 1/2 belongs to the L2 cost)."),
+         Cause("l1-cost-half", "the L1 term is half what it should be: its factor is lambd/m (the 1/2 belongs to "
+                               "the L2 cost).")),
         (cross_entropy + lambd / m * squares,
-         "the L1 term squares the weights (that is L2): sum their absolute values, np.sum(np.abs(W1))."),
+         Cause("l1-cost-squares", "the L1 term squares the weights (that is L2): sum their absolute values, "
+                                  "np.sum(np.abs(W1)).")),
         (cross_entropy + lambd / (2 * m) * squares,
-         "it is the L2-regularised cost: the L1 term is (lambd/m) times the sum of the absolute values of the weights."),
+         Cause("l1-cost-is-l2-cost", "it is the L2-regularised cost: the L1 term is (lambd/m) times the sum of the "
+                                     "absolute values of the weights.")),
         (cross_entropy + lambd / m * (sum(absolute) + biases),
-         "the biases are penalised too: the L1 term sums the absolute values of W1, W2 and W3 only."),
+         Cause("l1-cost-biases", "the biases are penalised too: the L1 term sums the absolute values of W1, W2 and "
+                                 "W3 only.")),
         (cross_entropy + lambd / m * sum(abs(float(np.sum(W))) for W in weights),
-         "the L1 term takes the absolute value of each matrix's sum: sum the absolute values, np.sum(np.abs(W1))."),
+         Cause("l1-cost-abs-of-sum", "the L1 term takes the absolute value of each matrix's sum: sum the absolute "
+                                     "values, np.sum(np.abs(W1)).")),
         (cross_entropy + lambd / m * sum(float(np.sum(W)) for W in weights),
-         "the L1 term sums the weights with their signs, so that positive and negative weights cancel out: "
-         "sum their absolute values, np.sum(np.abs(W1))."),
+         Cause("l1-cost-signed-sum", "the L1 term sums the weights with their signs, so that positive and negative "
+                                     "weights cancel out: sum their absolute values, np.sum(np.abs(W1)).")),
         (cross_entropy + lambd / m * sum(float(np.mean(np.abs(W))) for W in weights),
-         "the L1 term uses np.mean, which divides by the number of weights: sum with np.sum."),
+         Cause("l1-cost-mean", "the L1 term uses np.mean, which divides by the number of weights: sum with "
+                               "np.sum.")),
     ]
     for l in range(3):
         causes.append((cross_entropy + lambd / m * (sum(absolute) - absolute[l]),
-                       f"the L1 term leaves out W{l + 1}: add the absolute values of the weights of all three layers."))
+                       L1_COST_LEAVES_OUT.format(layer=f"W{l + 1}")))
     problem = compare("compute_cost_with_l1", "cost", cost, float(expected), causes)
     return [problem] if problem else []
 
@@ -241,39 +254,51 @@ def check_backward_propagation_with_l1(gradients, expected, X, Y, cache, lambd):
     causes = {}
     for name, (W, layer) in {"dW1": (cache[2], "W1"), "dW2": (cache[6], "W2"), "dW3": (cache[10], "W3")}.items():
         sign = np.sign(W)
-        at_zero = (f"where {layer} is exactly 0 the term should be 0, since np.sign(0) is 0, but yours gives "
-                   "lambd/m or -lambd/m there: use np.sign.")
-        causes[name] = [
-            (plain[name], f"{name} differs from the expected value by exactly (lambd/m)*np.sign({layer}): "
-                          "did you forget the regularisation term?"),
-            (plain[name] + lambd / m * W, f"the term is (lambd/m)*{layer}, the gradient of the L2 cost: "
-                                          f"the L1 cost's is (lambd/m)*np.sign({layer})."),
-            (plain[name] + lambd * sign, f"the term is lambd*np.sign({layer}): divide it by m."),
+        given = {"name": name, "layer": layer}
+        causes[name] = [(value, cause.format(**given)) for value, cause in (
+            (plain[name], Cause("l1-backward-no-term-{name}", "{name} differs from the expected value by exactly "
+                                "(lambd/m)*np.sign({layer}): did you forget the regularisation term?")),
+            (plain[name] + lambd / m * W, Cause("l1-backward-l2-term-{name}", "the term is (lambd/m)*{layer}, the "
+                                                "gradient of the L2 cost: the L1 cost's is "
+                                                "(lambd/m)*np.sign({layer}).")),
+            (plain[name] + lambd * sign, Cause("l1-backward-lambd-{name}", "the term is lambd*np.sign({layer}): "
+                                               "divide it by m.")),
             (plain[name] + lambd / (2 * m) * sign,
-             f"the term is (lambd/(2m))*np.sign({layer}): the L1 cost has no 1/2, its gradient is "
-             f"(lambd/m)*np.sign({layer})."),
-            (plain[name] - lambd / m * sign, f"the term is subtracted: add (lambd/m)*np.sign({layer})."),
+             Cause("l1-backward-half-{name}", "the term is (lambd/(2m))*np.sign({layer}): the L1 cost has no 1/2, "
+                   "its gradient is (lambd/m)*np.sign({layer}).")),
+            (plain[name] - lambd / m * sign, Cause("l1-backward-subtracted-{name}", "the term is subtracted: add "
+                                                   "(lambd/m)*np.sign({layer}).")),
             (plain[name] + lambd / m * np.abs(W),
-             f"the term uses np.abs({layer}): the derivative of |w| is the sign of w, np.sign({layer})."),
-            (plain[name] + lambd / m * np.where(W >= 0, 1, -1), at_zero),
-            (plain[name] + lambd / m * np.where(W > 0, 1, -1), at_zero),
-        ]
+             Cause("l1-backward-abs-{name}", "the term uses np.abs({layer}): the derivative of |w| is the sign of w, "
+                   "np.sign({layer}).")),
+            (plain[name] + lambd / m * np.where(W >= 0, 1, -1), L1_BACKWARD_SIGN_AT_ZERO),
+            (plain[name] + lambd / m * np.where(W > 0, 1, -1), L1_BACKWARD_SIGN_AT_ZERO),
+        )]
         if np.any(W == 0):
             with np.errstate(invalid="ignore"):
                 causes[name].append((plain[name] + lambd / m * (np.abs(W) / W),
-                                     f"it is NaN where {layer} is exactly 0: np.abs({layer}) / {layer} divides 0 by "
-                                     f"0 there. Use np.sign({layer}), which is 0 at 0."))
+                                     L1_BACKWARD_NAN_AT_ZERO.format(**given)))
     for l, b in ((1, cache[3]), (2, cache[7]), (3, cache[11])):
-        causes[f"db{l}"] = [(plain[f"db{l}"] + lambd / m * np.sign(b),
-                             f"db{l} has a regularisation term: L1 regularisation penalises the weights only, "
-                             "so the biases' gradients stay as in the plain backward pass.")]
+        causes[f"db{l}"] = [(plain[f"db{l}"] + lambd / m * np.sign(b), L1_BACKWARD_BIAS_TERM.format(name=f"db{l}"))]
     return compare_gradients(function, gradients, expected, causes)
+
+
+L1_BACKWARD_SIGN_AT_ZERO = Cause("l1-backward-sign-at-0-{name}", "where {layer} is exactly 0 the term should be 0, "
+                                                                 "since np.sign(0) is 0, but yours gives lambd/m or "
+                                                                 "-lambd/m there: use np.sign.")
+L1_BACKWARD_NAN_AT_ZERO = Cause("l1-backward-nan-at-0-{name}", "it is NaN where {layer} is exactly 0: np.abs({layer}) "
+                                                               "/ {layer} divides 0 by 0 there. Use np.sign({layer}), "
+                                                               "which is 0 at 0.")
+L1_BACKWARD_BIAS_TERM = Cause("l1-backward-bias-term-{name}", "{name} has a regularisation term: L1 regularisation "
+                                                              "penalises the weights only, so the biases' gradients "
+                                                              "stay as in the plain backward pass.")
 
 
 def _split_positions(X, result):
     """For each of X_train and X_dev in a split's result, the index in X of each column (None if not a column of X)."""
     lookup = {tuple(column): j for j, column in enumerate(np.asarray(X, dtype=float).T)}
-    return [[lookup.get(tuple(column)) for column in np.asarray(part, dtype=float).T] for part in (result[0], result[2])]
+    return [[lookup.get(tuple(column)) for column in np.asarray(part, dtype=float).T]
+            for part in (result[0], result[2])]
 
 
 def _split_by(order, m_train, X, Y, dev_first=False):
@@ -318,90 +343,110 @@ def check_split_dataset(result, expected, X, Y, dev_fraction, seed, again=None):
         return unfinished
     for name, value in found.items():
         if not isinstance(value, np.ndarray):
-            return [f"{function}: {name} should be a numpy array of shape {shapes[name]}, "
-                    f"but it is {describe_value(value)}."]
+            return [Problem(f"{function}: {name} should be a numpy array of shape {shapes[name]}, "
+                            f"but it is {describe_value(value)}.", "wrong-type", quantity=name)]
     if [value.shape for value in result] == [shapes[name] for name in ("X_train", "X_dev", "Y_train", "Y_dev")] \
             and shapes["X_dev"] != shapes["Y_train"]:
-        return [f"{function} returns X_train, X_dev, Y_train, Y_dev: return them in the order "
-                "(X_train, Y_train, X_dev, Y_dev)."]
+        return [Problem(f"{function} returns X_train, X_dev, Y_train, Y_dev: return them in the order "
+                        "(X_train, Y_train, X_dev, Y_dev).", "wrong-order")]
     for name, value in found.items():
         if value.shape != shapes[name]:
-            message = f"{function}: {name} should have shape {shapes[name]}, but it has shape {value.shape}."
+            problem = Problem(f"{function}: {name} should have shape {shapes[name]}, but it has shape {value.shape}.",
+                              "wrong-shape", quantity=name)
             columns = value.shape[1] if value.ndim == 2 and value.shape[0] == shapes[name][0] else None
             dev = name.endswith("_dev")
-            # Sizes of the dev set that other roundings give.
-            roundings = [(int(dev_fraction * m), "int(dev_fraction * m), which truncates"),
-                         (math.floor(dev_fraction * m + 0.5), "rounding a half up"),
-                         (math.ceil(dev_fraction * m), "math.ceil, which rounds up"),
-                         (m - round((1 - dev_fraction) * m), "rounding the training set's size instead")]
+            # Sizes of the dev set that other roundings give, each with the id of its mistake.
+            roundings = [(int(dev_fraction * m), "truncated", "int(dev_fraction * m), which truncates"),
+                         (math.floor(dev_fraction * m + 0.5), "half-up", "rounding a half up"),
+                         (math.ceil(dev_fraction * m), "ceil", "math.ceil, which rounds up"),
+                         (m - round((1 - dev_fraction) * m), "train-rounded",
+                          "rounding the training set's size instead")]
             size = None if columns is None else (columns if dev else m - columns)
-            ways = [way for rounded, way in roundings if rounded == size != m_dev]
+            ways = [(key, way) for rounded, key, way in roundings if rounded == size != m_dev]
             if ways:
-                message += (f"\n  Likely cause: the dev set has {size} examples, what {' or '.join(ways)} "
-                            f"give{'s' if len(ways) == 1 else ''}: m_dev = round(dev_fraction * m) = {m_dev} (Python "
-                            "rounds a half to the even neighbour, round(2.5) = 2), and m_train = m - m_dev.")
+                problem = problem.because(SPLIT_DEV_SIZE.format(
+                    keys="-or-".join(key for key, _ in ways), size=size, ways=" or ".join(way for _, way in ways),
+                    s="s" if len(ways) == 1 else "", m_dev=m_dev))
             elif dev and m_dev == 0 and columns == m:
-                message += ("\n  Likely cause: with m_dev = 0, X_shuffled[:, -m_dev:] is X_shuffled[:, 0:], every "
-                            "example: take the dev set from m_train, X_shuffled[:, m_train:].")
+                problem = problem.because(SPLIT_DEV_FROM_END)
             elif columns is not None and columns == (m_train if dev else m_dev) != shapes[name][1]:
-                message += ("\n  Likely cause: the training and dev sets are swapped: the dev set is the last "
-                            "round(dev_fraction * m) shuffled examples, the training set the others.")
+                problem = problem.because(SPLIT_SETS_SWAPPED)
             elif value.shape == shapes[name][::-1]:
-                message += "\n  Likely cause: it is transposed: examples are the columns."
-            return [message]
+                problem = problem.because(SPLIT_TRANSPOSED.format(name=name))
+            return [problem]
     positions = _split_positions(X, result)
     for name, indices in zip(("X_train", "X_dev"), positions):
         if None in indices:
-            return [f"{function}: some columns of {name} are not columns of X.\n  Likely cause: the examples are "
-                    "the columns of X: move whole columns, X[:, permutation], never rows or single entries."]
+            return [Problem(f"{function}: some columns of {name} are not columns of X.", "not-columns-of-X",
+                            SPLIT_NOT_WHOLE_COLUMNS, quantity=name)]
     train, dev = positions
     counts = np.bincount(train + dev, minlength=m)
     if not np.all(counts == 1):
-        return [f"{function}: the training and dev sets together should hold each of the {m} examples exactly "
-                f"once, but they do not ({int(np.sum(counts == 0))} missing, {int(np.sum(counts > 1))} there more "
-                "than once).\n  Likely cause: draw the order with rng.permutation(m), which uses each index once, "
-                "and cut it in two parts that do not overlap: [:, :m_train] and [:, m_train:]."]
+        return [Problem(f"{function}: the training and dev sets together should hold each of the {m} examples "
+                        f"exactly once, but they do not ({int(np.sum(counts == 0))} missing, "
+                        f"{int(np.sum(counts > 1))} there more than once).", "not-a-partition", SPLIT_NOT_A_PARTITION)]
     for name, indices in (("Y_train", train), ("Y_dev", dev)):
         if not close(found[name], Y[:, indices]):
-            message = (f"{function}: the labels in {name} are not those of the examples in X_{name[2:]}."
-                       + expected_and_found(Y[:, indices], found[name]))
             unshuffled = Y[:, :m_train] if name == "Y_train" else Y[:, m_train:]
-            if close(found[name], unshuffled):
-                message += "\n  Likely cause: Y was not shuffled: shuffle it with the same permutation as X."
-            else:
-                message += ("\n  Likely cause: Y was shuffled in another order than X: index both with the same "
-                            "permutation, X[:, permutation] and Y[:, permutation].")
-            return [message]
+            return [Problem(f"{function}: the labels in {name} are not those of the examples in X_{name[2:]}.",
+                            "labels-not-with-examples",
+                            SPLIT_Y_NOT_SHUFFLED if close(found[name], unshuffled) else SPLIT_Y_OTHER_ORDER,
+                            expected_and_found(Y[:, indices], found[name]), quantity=name)]
     if again is not None and not _same_split(result, again):
-        return [f"{function} gave two different splits in two calls with the same seed.\n  Likely cause: it draws "
-                "from numpy's global generator (np.random.permutation, np.random.shuffle) or from a generator made "
-                "without the seed: draw only from rng = np.random.default_rng(seed)."]
+        return [Problem(f"{function} gave two different splits in two calls with the same seed.", "not-reproducible",
+                        SPLIT_NOT_SEEDED)]
     wanted = {name: np.asarray(expected[name], dtype=(X if name.startswith("X") else Y).dtype) for name in found}
     if all(close(found[name], wanted[name]) for name in found):
         return []
     expected_order = _split_positions(X, [wanted[name] for name in RETURNS[function]])
     expected_order = expected_order[0] + expected_order[1]
-    message = (f"{function}: the split is a valid one (each example once, labels with their examples), but not the "
-               f"documented one for seed = {seed}." + expected_and_found(wanted["X_dev"], found["X_dev"], " X_dev"))
+    problem = Problem(f"{function}: the split is a valid one (each example once, labels with their examples), but "
+                      f"not the documented one for seed = {seed}.", "not-the-documented-split",
+                      values=expected_and_found(wanted["X_dev"], found["X_dev"], " X_dev"))
     legacy = np.random.RandomState(seed).permutation(m) if isinstance(seed, (int, np.integer)) else None
     if legacy is not None and _same_split(result, _split_by(legacy, m_train, X, Y)):
-        message += ("\n  Likely cause: it shuffles with numpy's legacy generator seeded with seed "
-                    "(np.random.RandomState(seed), or np.random.seed(seed) then np.random.permutation): draw from "
-                    "rng = np.random.default_rng(seed), and leave the global generator alone.")
-    elif _same_split(result, _split_by(expected_order, m_train, X, Y, dev_first=True)):
-        message += ("\n  Likely cause: the dev set is taken from the start of the shuffled examples: the training "
-                    "set is the first m - round(dev_fraction * m) of them, the dev set the rest.")
-    else:
-        for other in (0, 1, 42):
-            if other != seed and _same_split(
-                    result, _split_by(np.random.default_rng(other).permutation(m), m_train, X, Y)):
-                message += (f"\n  Likely cause: it is the split of seed = {other}: make the generator from the "
-                            "seed argument, np.random.default_rng(seed).")
-                break
-        else:
-            message += ("\n  Likely cause: the order of the examples should be rng.permutation(m), with "
-                        "rng = np.random.default_rng(seed), drawn once and used for both X and Y.")
-    return [message]
+        return [problem.because(SPLIT_LEGACY_GENERATOR)]
+    if _same_split(result, _split_by(expected_order, m_train, X, Y, dev_first=True)):
+        return [problem.because(SPLIT_DEV_FIRST)]
+    for other in (0, 1, 42):
+        if other != seed and _same_split(result, _split_by(np.random.default_rng(other).permutation(m), m_train, X, Y)):
+            return [problem.because(SPLIT_OTHER_SEED.format(other=other))]
+    return [problem.because(SPLIT_OTHER_ORDER)]
+
+
+SPLIT_DEV_SIZE = Cause("split-dev-size-{keys}", "the dev set has {size} examples, what {ways} give{s}: m_dev = "
+                                                "round(dev_fraction * m) = {m_dev} (Python rounds a half to the even "
+                                                "neighbour, round(2.5) = 2), and m_train = m - m_dev.")
+SPLIT_DEV_FROM_END = Cause("split-dev-from-end", "with m_dev = 0, X_shuffled[:, -m_dev:] is X_shuffled[:, 0:], every "
+                                                 "example: take the dev set from m_train, X_shuffled[:, m_train:].")
+SPLIT_SETS_SWAPPED = Cause("split-sets-swapped", "the training and dev sets are swapped: the dev set is the last "
+                                                 "round(dev_fraction * m) shuffled examples, the training set the "
+                                                 "others.")
+SPLIT_TRANSPOSED = Cause("split-transposed-{name}", "it is transposed: examples are the columns.")
+SPLIT_NOT_WHOLE_COLUMNS = Cause("split-not-whole-columns", "the examples are the columns of X: move whole columns, "
+                                                           "X[:, permutation], never rows or single entries.")
+SPLIT_NOT_A_PARTITION = Cause("split-not-a-partition", "draw the order with rng.permutation(m), which uses each index "
+                                                       "once, and cut it in two parts that do not overlap: "
+                                                       "[:, :m_train] and [:, m_train:].")
+SPLIT_Y_NOT_SHUFFLED = Cause("split-y-not-shuffled", "Y was not shuffled: shuffle it with the same permutation as X.")
+SPLIT_Y_OTHER_ORDER = Cause("split-y-other-order", "Y was shuffled in another order than X: index both with the same "
+                                                   "permutation, X[:, permutation] and Y[:, permutation].")
+SPLIT_NOT_SEEDED = Cause("split-not-seeded", "it draws from numpy's global generator (np.random.permutation, "
+                                             "np.random.shuffle) or from a generator made without the seed: draw only "
+                                             "from rng = np.random.default_rng(seed).")
+SPLIT_LEGACY_GENERATOR = Cause("split-legacy-generator", "it shuffles with numpy's legacy generator seeded with seed "
+                                                         "(np.random.RandomState(seed), or np.random.seed(seed) then "
+                                                         "np.random.permutation): draw from rng = "
+                                                         "np.random.default_rng(seed), and leave the global generator "
+                                                         "alone.")
+SPLIT_DEV_FIRST = Cause("split-dev-first", "the dev set is taken from the start of the shuffled examples: the training "
+                                           "set is the first m - round(dev_fraction * m) of them, the dev set the "
+                                           "rest.")
+SPLIT_OTHER_SEED = Cause("split-other-seed", "it is the split of seed = {other}: make the generator from the seed "
+                                             "argument, np.random.default_rng(seed).")
+SPLIT_OTHER_ORDER = Cause("split-other-order", "the order of the examples should be rng.permutation(m), with "
+                                               "rng = np.random.default_rng(seed), drawn once and used for both X and "
+                                               "Y.")
 
 
 def check_choose_lambda(result, expected, train, dev, lambdas, parameters, num_iterations, learning_rate):
@@ -423,34 +468,33 @@ def check_choose_lambda(result, expected, train, dev, lambdas, parameters, num_i
     for name, other in (("train_accuracies", "dev_accuracies"), ("dev_accuracies", "train_accuracies")):
         values = as_numbers(found[name])
         if values is None:
-            problems.append(f"{function}: {name} should be a list of {len(lambdas)} numbers, one per lambd, "
-                            f"but it is {describe_value(found[name])}.")
+            problems.append(Problem(f"{function}: {name} should be a list of {len(lambdas)} numbers, one per lambd, "
+                                    f"but it is {describe_value(found[name])}.", "wrong-type", quantity=name))
             continue
         if len(values) != len(lambdas):
-            problems.append(f"{function}: {name} should hold {len(lambdas)} numbers, one per lambd in lambdas, "
-                            f"but it holds {len(values)}.")
+            problems.append(Problem(f"{function}: {name} should hold {len(lambdas)} numbers, one per lambd in "
+                                    f"lambdas, but it holds {len(values)}.", "wrong-length", quantity=name))
             continue
         accuracies[name] = values
         wanted = expected_accuracies[name]
+        given = {"name": name, "set": other.split("_")[0]}
         causes = [
-            (expected_accuracies[other], f"{name} holds the {other.split('_')[0]} accuracies: train each model on "
-                                         "the training set, then measure it on each set."),
-            (wanted * 100, f"{name} holds percentages: an accuracy is a fraction, between 0 and 1."),
-            (1 - wanted, f"{name} holds error rates: an accuracy is the fraction of examples predicted right."),
+            (expected_accuracies[other], CHOOSE_OTHER_SET.format(**given)),
+            (wanted * 100, CHOOSE_PERCENTAGES.format(**given)),
+            (1 - wanted, CHOOSE_ERROR_RATES.format(**given)),
         ]
         if name == "dev_accuracies" and close(values, accuracies.get("train_accuracies")) \
                 and not close(wanted, expected_accuracies["train_accuracies"]):
-            causes.insert(0, (values, "dev_accuracies equals train_accuracies: measure the dev accuracy on "
-                                      "X_dev and Y_dev."))
+            causes.insert(0, (values, CHOOSE_DEV_ON_TRAINING_SET))
         if len(values) > 1 and np.all(values == values[0]) and not np.all(wanted == wanted[0]):
-            causes.append((values, "every lambd gives the same accuracy: pass lambd to train_model, so that each "
-                                   "model is trained with its own lambd."))
+            causes.append((values, CHOOSE_LAMBD_NOT_PASSED.format(**given)))
         problem = compare(function, name, values, wanted, causes)
         if problem:
             problems.append(problem)
     best = found["best_lambd"]
     if as_number(best) is None:
-        problems.append(f"{function}: best_lambd should be a number, one of lambdas, but it is {describe_value(best)}.")
+        problems.append(Problem(f"{function}: best_lambd should be a number, one of lambdas, but it is "
+                                f"{describe_value(best)}.", "wrong-type", quantity="best_lambd"))
         return problems
     if close(as_number(best), float(expected["best_lambd"])):
         return problems
@@ -461,23 +505,45 @@ def check_choose_lambda(result, expected, train, dev, lambdas, parameters, num_i
     right = int(best_dev[-1])
     but_last = np.flatnonzero(dev_accuracies[:-1] == dev_accuracies[:-1].max())[-1] if len(lambdas) > 1 else right
     causes = [
-        (float(right), "best_lambd is the position of the best lambd in lambdas: return the value, lambdas[index]."),
-        (lambdas[int(but_last)], "best_lambd is the best of every lambd but the last: the loop that chooses "
-                                 "must go over all of lambdas (range(len(lambdas)), not len(lambdas) - 1)."),
+        (float(right), CHOOSE_INDEX),
+        (lambdas[int(but_last)], CHOOSE_LAST_LEFT_OUT),
         *[(lambdas[int(np.flatnonzero(np.round(dev_accuracies, digits) == np.round(dev_accuracies, digits).max())[-1])],
-           f"best_lambd is chosen by dev accuracies rounded to {digits} decimal(s): compare the accuracies "
-           "themselves, unrounded.") for digits in (1, 2)],
-        *[(lambdas[int(tied)], f"{len(best_dev)} values of lambd tie for the best dev accuracy, and ties go to the "
-                               "largest of them (the most regularised, simplest model), whatever else differs.")
-          for tied in best_dev[:-1]],
-        (lambdas[int(best_train[-1])], "best_lambd has the best training accuracy: choose lambd by its dev accuracy."),
-        (lambdas[int(best_train[0])], "best_lambd has the best training accuracy: choose lambd by its dev accuracy."),
+           CHOOSE_ROUNDED.format(digits=digits)) for digits in (1, 2)],
+        *[(lambdas[int(tied)], CHOOSE_TIE_NOT_LARGEST.format(count=len(best_dev))) for tied in best_dev[:-1]],
+        (lambdas[int(best_train[-1])], CHOOSE_BY_TRAINING_ACCURACY),
+        (lambdas[int(best_train[0])], CHOOSE_BY_TRAINING_ACCURACY),
     ]
     problem = compare(function, "best_lambd", as_number(best), float(expected["best_lambd"]),
-                      [(value, text) for value, text in causes if not close(value, expected["best_lambd"])])
-    problems.append(problem + ("" if "Likely cause" in problem else
-                               "\n  (best_lambd is the largest lambd among those with the best dev accuracy.)"))
+                      [(value, cause) for value, cause in causes if not close(value, expected["best_lambd"])])
+    if problem.cause is None:
+        problem = replace(problem, note="\n  (best_lambd is the largest lambd among those with the best dev accuracy.)")
+    problems.append(problem)
     return problems
+
+
+CHOOSE_OTHER_SET = Cause("choose-other-set-{name}", "{name} holds the {set} accuracies: train each model on the "
+                                                    "training set, then measure it on each set.")
+CHOOSE_PERCENTAGES = Cause("choose-percentages-{name}", "{name} holds percentages: an accuracy is a fraction, between "
+                                                        "0 and 1.")
+CHOOSE_ERROR_RATES = Cause("choose-error-rates-{name}", "{name} holds error rates: an accuracy is the fraction of "
+                                                        "examples predicted right.")
+CHOOSE_DEV_ON_TRAINING_SET = Cause("choose-dev-on-training-set", "dev_accuracies equals train_accuracies: measure the "
+                                                                 "dev accuracy on X_dev and Y_dev.")
+CHOOSE_LAMBD_NOT_PASSED = Cause("choose-lambd-not-passed-{name}", "every lambd gives the same accuracy: pass lambd to "
+                                                                  "train_model, so that each model is trained with its "
+                                                                  "own lambd.")
+CHOOSE_INDEX = Cause("choose-index-not-lambd", "best_lambd is the position of the best lambd in lambdas: return the "
+                                               "value, lambdas[index].")
+CHOOSE_LAST_LEFT_OUT = Cause("choose-last-left-out", "best_lambd is the best of every lambd but the last: the loop "
+                                                     "that chooses must go over all of lambdas (range(len(lambdas)), "
+                                                     "not len(lambdas) - 1).")
+CHOOSE_ROUNDED = Cause("choose-rounded-to-{digits}", "best_lambd is chosen by dev accuracies rounded to {digits} "
+                                                     "decimal(s): compare the accuracies themselves, unrounded.")
+CHOOSE_TIE_NOT_LARGEST = Cause("choose-tie-not-largest", "{count} values of lambd tie for the best dev accuracy, and "
+                                                         "ties go to the largest of them (the most regularised, "
+                                                         "simplest model), whatever else differs.")
+CHOOSE_BY_TRAINING_ACCURACY = Cause("choose-by-training-accuracy", "best_lambd has the best training accuracy: choose "
+                                                                   "lambd by its dev accuracy.")
 
 
 def _gradient_descent(X, Y, parameters, num_iterations, learning_rate):
@@ -508,67 +574,84 @@ def check_model_with_early_stopping(result, expected, X_train, Y_train, X_dev, Y
     wanted_costs = np.array(expected["dev_costs"], dtype=float)
     costs = as_numbers(found["dev_costs"])
     if costs is None:
-        return [f"{function}: dev_costs should be a list of {num_iterations + 1} numbers, but it is "
-                f"{describe_value(found['dev_costs'])}."]
+        return [Problem(f"{function}: dev_costs should be a list of {num_iterations + 1} numbers, but it is "
+                        f"{describe_value(found['dev_costs'])}.", "wrong-type", quantity="dev_costs")]
     if len(costs) != num_iterations + 1:
-        return [f"{function}: dev_costs should hold {num_iterations + 1} numbers, the dev cost of the initial "
-                f"parameters (iteration 0) then one after each of the {num_iterations} iterations, but it holds "
-                f"{len(costs)}."]
+        return [Problem(f"{function}: dev_costs should hold {num_iterations + 1} numbers, the dev cost of the initial "
+                        f"parameters (iteration 0) then one after each of the {num_iterations} iterations, but it "
+                        f"holds {len(costs)}.", "wrong-length", quantity="dev_costs")]
     train_costs = [compute_cost(forward_propagation(X_train, p)[0], Y_train) for p in path]
-    on_training_set = ("dev_costs holds costs on the training set: compute the cost on the dev set, "
-                       "compute_cost(forward_propagation(X_dev, parameters)[0], Y_dev).")
     problem = compare(function, "dev_costs", costs, wanted_costs, [
-        (train_costs, on_training_set), ([wanted_costs[0]] + train_costs[1:], on_training_set)])
+        (train_costs, EARLY_COSTS_ON_TRAINING_SET), ([wanted_costs[0]] + train_costs[1:], EARLY_COSTS_ON_TRAINING_SET)])
     if problem:
-        return [problem + "\n  (best_iteration and best_parameters depend on dev_costs: they are checked once it "
-                          "is right.)"]
+        return [replace(problem, note="\n  (best_iteration and best_parameters depend on dev_costs: they are checked "
+                                      "once it is right.)")]
     iteration = found["best_iteration"]
     wanted = int(expected["best_iteration"])
     if not isinstance(iteration, (int, np.integer)) or isinstance(iteration, (bool, np.bool_)):
-        return [f"{function}: best_iteration should be an int, but it is {describe_value(iteration)}."]
+        return [Problem(f"{function}: best_iteration should be an int, but it is {describe_value(iteration)}.",
+                        "wrong-type", quantity="best_iteration")]
     if iteration != wanted:
         ties = np.flatnonzero(wanted_costs == wanted_costs[wanted])
+        summary = f"{function}: best_iteration is not the first iteration with the smallest dev cost."
         if reveal_values.get():
-            message = (f"{function}: best_iteration should be {wanted}, the first iteration with the smallest dev "
-                       f"cost, but it is {iteration}.")
+            text = (f"{function}: best_iteration should be {wanted}, the first iteration with the smallest dev "
+                    f"cost, but it is {iteration}.")
         else:
-            message = f"{function}: best_iteration is not the first iteration with the smallest dev cost."
+            text = summary
+        problem = Problem(text, "wrong-values", quantity="best_iteration", summary=summary)
         if len(ties) > 1 and iteration in ties:
-            message += (f"\n  Likely cause: {len(ties)} iterations share the smallest dev cost, and the first of them "
-                        "is the best: replace the best only when the new dev cost is strictly smaller (<, not <=).")
+            problem = problem.because(EARLY_TIE_NOT_FIRST.format(ties=len(ties)))
         elif abs(iteration - wanted) == 1:
-            message += ("\n  Likely cause: it is one off: iteration i is the parameters after i updates, so "
-                        "dev_costs[best_iteration] must be the smallest value of dev_costs.")
+            problem = problem.because(EARLY_ONE_OFF)
         elif iteration == num_iterations:
-            message += ("\n  Likely cause: it is the last iteration: remember the best dev cost so far and change "
-                        "best_iteration only when the dev cost improves on it.")
+            problem = problem.because(EARLY_LAST_ITERATION)
         elif 0 <= iteration <= num_iterations:
             evidence = (f"dev_costs[{iteration}] = {wanted_costs[iteration]:.8f} is not the smallest: "
                         f"dev_costs[{wanted}] = {wanted_costs[wanted]:.8f}" if reveal_values.get() else
                         "dev_costs[best_iteration] is not the smallest dev cost")
-            message += (f"\n  Likely cause: {evidence}. Compare each new dev cost with the best so far, "
-                        "dev_costs[best_iteration], not with the previous one.")
-        return [message]
+            problem = problem.because(EARLY_COMPARED_WITH_PREVIOUS.format(evidence=evidence))
+        return [problem]
     best = found["best_parameters"]
     if not isinstance(best, dict):
-        return [f"{function}: best_parameters should be a dict of W1, b1, ..., b3, but it is {describe_value(best)}."]
+        return [Problem(f"{function}: best_parameters should be a dict of W1, b1, ..., b3, but it is "
+                        f"{describe_value(best)}.", "wrong-type", quantity="best_parameters")]
     missing = [key for key in expected["best_parameters"] if key not in best]
     if missing:
-        return [f"{function}: best_parameters has no {', '.join(repr(key) for key in missing)}."]
+        return [Problem(f"{function}: best_parameters has no {', '.join(repr(key) for key in missing)}.",
+                        "missing-keys", quantity="best_parameters")]
     wanted_parameters = {key: np.array(value) for key, value in expected["best_parameters"].items()}
     if all(close(best[key], wanted_parameters[key]) for key in wanted_parameters):
         return []
-    for reference, explanation in (
-            (path[-1], f"best_parameters are the parameters after the last iteration, not after iteration {wanted}.\n"
-                       "  Likely cause: best_parameters = parameters (or dict(parameters)) keeps the same arrays, "
-                       "which the training loop then changes in place: store a copy, copy.deepcopy(parameters)."),
-            (path[0], "best_parameters are the initial parameters: copy the parameters each time the dev cost "
-                      "improves.")):
+    for reference, diagnosis in (
+            (path[-1], Problem(f"{function}: best_parameters are the parameters after the last iteration, not after "
+                               f"iteration {wanted}.", "last-parameters", EARLY_NO_COPY, quantity="best_parameters")),
+            (path[0], Problem(f"{function}: best_parameters are the initial parameters: copy the parameters each time "
+                              "the dev cost improves.", "initial-parameters", quantity="best_parameters"))):
         if all(close(best[key], reference[key]) for key in wanted_parameters) and \
                 not all(close(reference[key], wanted_parameters[key]) for key in wanted_parameters):
-            return [f"{function}: {explanation}"]
+            return [diagnosis]
     return [problem for key in wanted_parameters
             if (problem := compare(function, f"best_parameters['{key}']", best[key], wanted_parameters[key]))]
+
+
+EARLY_COSTS_ON_TRAINING_SET = Cause("early-costs-on-training-set", "dev_costs holds costs on the training set: "
+                                                                   "compute the cost on the dev set, "
+                                                                   "compute_cost(forward_propagation(X_dev, "
+                                                                   "parameters)[0], Y_dev).")
+EARLY_TIE_NOT_FIRST = Cause("early-tie-not-first", "{ties} iterations share the smallest dev cost, and the first of "
+                                                   "them is the best: replace the best only when the new dev cost is "
+                                                   "strictly smaller (<, not <=).")
+EARLY_ONE_OFF = Cause("early-iteration-one-off", "it is one off: iteration i is the parameters after i updates, so "
+                                                 "dev_costs[best_iteration] must be the smallest value of dev_costs.")
+EARLY_LAST_ITERATION = Cause("early-last-iteration", "it is the last iteration: remember the best dev cost so far and "
+                                                     "change best_iteration only when the dev cost improves on it.")
+EARLY_COMPARED_WITH_PREVIOUS = Cause("early-compared-with-previous", "{evidence}. Compare each new dev cost with the "
+                                                                     "best so far, dev_costs[best_iteration], not with "
+                                                                     "the previous one.")
+EARLY_NO_COPY = Cause("early-no-copy", "best_parameters = parameters (or dict(parameters)) keeps the same arrays, "
+                                       "which the training loop then changes in place: store a copy, "
+                                       "copy.deepcopy(parameters).")
 
 
 # ---------------------------------------------------------------------------
@@ -615,10 +698,15 @@ def split_dataset_test(target):
     expected = EXPECTED["split_dataset"]
     problems = check_split_dataset(result, expected, X, Y, 0.3, 1, again)
     if not problems and not (np.array_equal(before[0], after[0]) and before[1] == after[1]):
-        problems.append("split_dataset changed the state of numpy's global generator.\n  Likely cause: it calls "
-                        "np.random.seed or draws from np.random: draw only from rng = np.random.default_rng(seed), "
-                        "so that the caller's random numbers do not depend on your function.")
+        problems.append(Problem("split_dataset changed the state of numpy's global generator.", "moved-generator",
+                                SPLIT_MOVED_GENERATOR))
     conclude(problems, named("split_dataset", result) if not problems else {})
+
+
+SPLIT_MOVED_GENERATOR = Cause("split-moved-global-generator", "it calls np.random.seed or draws from np.random: draw "
+                                                              "only from rng = np.random.default_rng(seed), so that "
+                                                              "the caller's random numbers do not depend on your "
+                                                              "function.")
 
 
 def choose_lambda_test(target):
@@ -652,13 +740,14 @@ def model_with_early_stopping_test(target):
                                                X_train, Y_train, X_dev, Y_dev, parameters, 5, 0.0)
     on_a_tie = "model_with_early_stopping, on a tie (learning_rate = 0, so every dev cost is the same),"
     if problems:
-        conclude([problem.replace("model_with_early_stopping", on_a_tie, 1) for problem in problems], {})
+        conclude([replace(problem, text=problem.text.replace("model_with_early_stopping", on_a_tie, 1))
+                  for problem in problems], {})
     shared = [key for key, value in tied[0].items()
               if any(np.may_share_memory(value, array) for array in parameters.values())]
     if shared:
-        conclude([f"{on_a_tie} returned arrays that belong to the caller as best_parameters ({', '.join(shared)}), "
-                  "where it promises arrays of its own.\n  Likely cause: returning the parameters it was given, or a "
-                  "shallow copy (dict(parameters)): copy them, copy.deepcopy(parameters)."], {})
+        conclude([Problem(f"{on_a_tie} returned arrays that belong to the caller as best_parameters "
+                          f"({', '.join(shared)}), where it promises arrays of its own.", "aliased",
+                          RETURNED_CALLERS_ARRAYS)], {})
     best_parameters, best_iteration, dev_costs = result
     conclude(problems, {"best_iteration": best_iteration, "dev_costs[best_iteration]": dev_costs[best_iteration],
                          "dev_costs[-1]": dev_costs[-1], "best_parameters['W3']": best_parameters["W3"]})
