@@ -16,13 +16,15 @@ JOBS ?= auto
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt Makefile
+$(STAMP): requirements.txt pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@# Put the course root on the venv's path (as an editable install would), so that kernels
-	@# started anywhere (nbgrader's, the source notebook's) can import autograder and the helpers.
-	@$(PY) -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "course-kit.pth").write_text(sys.argv[1] + "\n")' "$(CURDIR)"
+	@# The kit itself, editable (pyproject.toml): the `autograder` script, and the course root on the venv's path, so
+	@# that kernels started anywhere (nbgrader's, the source notebook's) can import autograder and the helpers.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
+	@# The path file that older versions of this Makefile wrote instead.
+	@$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "course-kit.pth").unlink(missing_ok=True)'
 	@touch $@
 
 ## The main job: regenerate the student release, grade the example submissions of every
@@ -60,11 +62,11 @@ help:
 
 ## Benchmark grading against nbgrader autograde (a few minutes) and write the table into benchmarks/README.md.
 bench: $(STAMP)
-	$(PY) -m benchmarks.bench --update benchmarks/README.md
+	$(PY) -m tools.bench --update benchmarks/README.md
 
 ## Grade a class of 2,000 submissions and one of 20 (steady rate, memory, similarity); table in benchmarks/README.md.
 bench-large: $(STAMP)
-	$(PY) -m benchmarks.bench --large 2000 --update benchmarks/README.md
+	$(PY) -m tools.bench --large 2000 --update benchmarks/README.md
 
 ## Re-execute the instructor notebooks and the companion notebooks in place, to commit their refreshed outputs.
 execute: $(STAMP)
@@ -78,10 +80,11 @@ release: $(STAMP)
 dist: release
 	$(PY) -m tools.dist
 
-## Validate a filled-in notebook with nbgrader and print a verdict per graded function: make check NB=path/to/notebook.ipynb
+## Grade one notebook (anyone's: it runs only in the grader's sandbox) in a private course directory and print
+## a verdict per graded function: make check NB=path/to/notebook.ipynb [ASSIGNMENT=name, default: told from the notebook].
 check: $(STAMP)
-	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb" >&2; exit 2; }
-	$(PY) -m tools.check "$(NB)"
+	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb [ASSIGNMENT=name]" >&2; exit 2; }
+	$(PY) -m tools.check "$(NB)" $(if $(filter command line environment,$(origin ASSIGNMENT)),--assignment "$(ASSIGNMENT)")
 
 ## Grade the submissions of a course directory in nbgrader's layout:
 ## make grade COURSE=path ASSIGNMENT=name (defaults: here, regularization).
@@ -90,7 +93,7 @@ grade: $(STAMP)
 
 ## Regenerate examples/submissions/ from the release and each assignment's mutants.py (commit the result).
 examples: $(STAMP)
-	$(PY) examples/make_examples.py
+	$(PY) -m tools.make_examples
 
 ## Start a new assignment in source/NAME/, ready to edit: make new-assignment NAME=weight_decay [FUNCTION=l2_penalty]
 new-assignment: $(STAMP)
@@ -103,11 +106,11 @@ lab: $(STAMP)
 
 ## Regenerate datasets/data.mat from its generator (deterministic).
 dataset: $(STAMP)
-	$(PY) datasets/make_football.py
+	$(PY) -m tools.make_dataset
 
 ## Train the three models on 10 generator seeds and print the table of datasets/README.md.
 dataset-table: $(STAMP)
-	$(PY) datasets/make_football.py --table
+	$(PY) -m tools.make_dataset --table
 
 clean:
 	rm -rf build dist .pytest_cache

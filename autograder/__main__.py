@@ -1,5 +1,5 @@
-"""python -m autograder: see autograder.cli."""
+"""python -m autograder: see autograder.commands."""
 
-from autograder.cli import main
+from autograder.commands import main
 
 main()

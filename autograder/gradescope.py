@@ -1,11 +1,11 @@
 """Gradescope's route: an autograder bundle (a zip) for one assignment, and what the bundle runs per submission.
 
-    python -m autograder gradescope <assignment> [--output autograder.zip]
-    python -m autograder.gradescope build <assignment> [--output autograder.zip]
-    python -m autograder.gradescope run <assignment> [--deadline SECONDS]
+    python -m autograder gradescope <assignment> [--output autograder.zip]   (autograder.commands.gradescope)
+    python -m autograder.gradescope run <assignment> [--deadline SECONDS]     (in the bundle only)
 
-`build` writes the bundle. At its root: setup.sh and run_autograder (the two
-files Gradescope requires, executable), the pinned requirements.txt, the
+`build` writes the bundle (the `gradescope` command calls it). At its root:
+setup.sh and run_autograder (the two files Gradescope requires,
+executable), the pinned requirements.txt, the
 autograder package, the course-wide helpers (checking.py, reg_utils.py,
 testCases.py, datasets/) and source/<assignment>/ with only that
 assignment's notebook, public and hidden tests and copies of the files it
@@ -16,8 +16,9 @@ sorted entries).
 Gradescope unpacks the bundle into $AUTOGRADER_ROOT/source (/autograder/source),
 runs setup.sh once when it builds the image (a Python >= 3.11 virtual
 environment in $AUTOGRADER_ROOT/venv) and run_autograder per submission,
-which runs `run`: it finds the notebook among the uploaded files
-($AUTOGRADER_ROOT/submission/), lays it out as nbgrader's collect would in a
+which runs `run` (`python -m autograder.gradescope run`: the bundle's
+internal entry, not a command for people). It finds the notebook among the
+uploaded files ($AUTOGRADER_ROOT/submission/), lays it out as nbgrader's collect would in a
 temporary course directory, grades it with `python -m autograder grade` (in a
 subprocess, with a deadline; student code runs in its sandbox) and writes
 $AUTOGRADER_ROOT/results/results.json in Gradescope's format: one test per
@@ -45,10 +46,9 @@ import sys
 import tempfile
 import time
 import traceback
-import zipfile
 from pathlib import Path
 
-from autograder import assignments, errors, grading, templates
+from autograder import assignments, grading, templates
 from autograder.coursedir import CourseDirectory
 from autograder.errors import BundleError
 from autograder.outputs.files import number, write_atomically, write_zip
@@ -125,31 +125,6 @@ def build(name, output):
     if not output.parent.is_dir():
         raise BundleError(f"there is no folder {output.parent} to write {output.name} into: create it first")
     return write_zip(output, contents(name))
-
-
-def command(args):
-    """`python -m autograder gradescope`: write the bundle and say what to do with it; returns the zip's path.
-
-    args -- assignment and output (a path). Raises AssignmentError or
-    errors.UsageError, which the command line reports.
-    """
-    try:
-        path = build(args.assignment, args.output)
-    except BundleError as error:
-        raise errors.UsageError(str(error)) from None
-    except OSError as error:
-        raise errors.UsageError(f"cannot write {args.output}: {error.strerror}") from None
-    assignment = assignments.load(args.assignment)
-    with zipfile.ZipFile(path) as archive:
-        count = len(archive.namelist())
-    print(f"Wrote {path} ({count} files, {path.stat().st_size / 1024:.0f} KB): the Gradescope autograder of "
-          f"{assignment.name}, for {assignment.notebook} ({sum(assignment.points.values()):g} points, "
-          f"{len(assignment.functions)} graded functions).\n"
-          "On Gradescope: a Programming Assignment, Configure Autograder > Zip file upload; base image Ubuntu "
-          "(setup.sh installs Python 3.11 where the image's is older); set the autograder timeout above "
-          f"{default_deadline(assignment):.0f} s. setup.sh's log shows how student code is isolated in the "
-          "container (`doctor`); the build fails where it cannot be.")
-    return path
 
 
 # ---------------------------------------------------------------------------
@@ -376,12 +351,11 @@ def _run_command(args):
 
 
 def parser():
-    main_parser = argparse.ArgumentParser(prog="python -m autograder.gradescope", description=__doc__.splitlines()[0])
+    main_parser = argparse.ArgumentParser(
+        prog="python -m autograder.gradescope",
+        description="The Gradescope bundle's entry, run per submission by its run_autograder (the bundle itself is "
+                    "written by `python -m autograder gradescope`).")
     actions = main_parser.add_subparsers(dest="action", required=True)
-    build_parser = actions.add_parser("build", help="write the Gradescope autograder bundle of an assignment")
-    build_parser.add_argument("assignment", help=f"assignment name (there: {', '.join(assignments.names())})")
-    build_parser.add_argument("--output", type=Path, default=Path("autograder.zip"), metavar="FILE",
-                              help="the zip to write (default: autograder.zip)")
     run_parser = actions.add_parser("run", help="(in the bundle, from run_autograder) grade $AUTOGRADER_ROOT/"
                                                 "submission/ into $AUTOGRADER_ROOT/results/results.json")
     run_parser.add_argument("assignment")
@@ -391,14 +365,7 @@ def parser():
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
-    if args.action == "run":
-        sys.exit(_run_command(args))
-    try:
-        command(args)
-    except (errors.UsageError, errors.AssignmentError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
+    sys.exit(_run_command(parser().parse_args(argv)))
 
 
 if __name__ == "__main__":

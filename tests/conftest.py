@@ -133,8 +133,10 @@ def make_venv(venv, python=sys.executable):
             shutil.copy2(source, destination)
 
     shutil.rmtree(target)
-    # Not course-kit.pth: it names this repository, where the bundle could find files it lacks.
-    shutil.copytree(packages, target, copy_function=link, ignore=shutil.ignore_patterns("course-kit.pth"))
+    # Not the kit's editable install (or the course-kit.pth of older venvs): it names this repository, where the
+    # bundle could find files it lacks.
+    shutil.copytree(packages, target, copy_function=link, ignore=shutil.ignore_patterns(
+        "__editable__.course_kit-*", "course_kit-*.dist-info", "course-kit.pth"))
     # The venv's scripts (nbgrader's gradebook runs alembic), with their interpreter line pointed at the new venv.
     for script in sorted((here / "bin").iterdir()):
         destination = venv / "bin" / script.name

@@ -1,9 +1,10 @@
 """Reading what a student handed in: one reader for every file of a submission (no links, a size limit)."""
 
+import contextlib
 import os
 import stat
 
-from autograder.coursedir import CourseDirectory
+from autograder.coursedir import CourseDirectory, shown
 from autograder.grading.verdicts import Item
 
 MAX_NOTEBOOK_BYTES = 8 * 2**20  # a real submission is well under 1 MB
@@ -44,13 +45,10 @@ def read_regular(name, limit, dir_fd=None):
     return data
 
 
-def read_submitted(course, student_id, assignment_name, name, limit):
-    """The bytes of submitted/<student_id>/<assignment_name>/<name>, opened without following symbolic links at
-    any step below the course directory (a link to another file, another student's or a system one, is refused).
-
-    Raises FileNotFoundError, OSError (ELOOP or ENOTDIR: a link where a file or folder should be), NotRegular, or
-    TooLarge beyond limit bytes.
-    """
+@contextlib.contextmanager
+def _submission_folder(course, student_id, assignment_name):
+    """A descriptor of submitted/<student_id>/<assignment_name>/, opened without following symbolic links at any
+    step below the course directory. Raises FileNotFoundError, or OSError (ELOOP or ENOTDIR: a link)."""
     descriptors = []
     try:
         folder = os.open(CourseDirectory(course).submitted_root, os.O_RDONLY | os.O_DIRECTORY)
@@ -58,10 +56,32 @@ def read_submitted(course, student_id, assignment_name, name, limit):
         for part in (student_id, assignment_name):
             folder = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
             descriptors.append(folder)
-        return read_regular(name, limit, dir_fd=folder)
+        yield folder
     finally:
         for descriptor in descriptors:
             os.close(descriptor)
+
+
+def read_submitted(course, student_id, assignment_name, name, limit):
+    """The bytes of submitted/<student_id>/<assignment_name>/<name>, opened without following symbolic links at
+    any step below the course directory (a link to another file, another student's or a system one, is refused).
+
+    Raises FileNotFoundError, OSError (ELOOP or ENOTDIR: a link where a file or folder should be), NotRegular, or
+    TooLarge beyond limit bytes.
+    """
+    with _submission_folder(course, student_id, assignment_name) as folder:
+        return read_regular(name, limit, dir_fd=folder)
+
+
+def stat_submitted(course, student_id, assignment_name, name):
+    """The os.stat_result of submitted/<student_id>/<assignment_name>/<name> when it is a regular file (no
+    symbolic link at any step), else None: its times are evidence of when it was handed in."""
+    try:
+        with _submission_folder(course, student_id, assignment_name) as folder:
+            info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except OSError:
+        return None
+    return info if stat.S_ISREG(info.st_mode) else None
 
 
 def read_submission(assignment, course, student_id):
@@ -81,7 +101,7 @@ def read_submission(assignment, course, student_id):
                    f"({MAX_NOTEBOOK_BYTES // 2**20} MB at most): clear its outputs and submit it again.")
     except FileNotFoundError:
         folder = CourseDirectory(course).format_path("submitted", student_id, assignment.name)
-        others = sorted(p.name for p in folder.glob("*.ipynb"))
+        others = sorted(shown(p.name) for p in folder.glob("*.ipynb"))
         message = (f"no {assignment.notebook} in the submission"
                    + (f" (found: {', '.join(others)}); submit the notebook under its original name."
                       if others else "."))

@@ -11,7 +11,9 @@ reports/<assignment>/ of the course directory:
 - index.html: the score distribution (a histogram), each function's pass rate
   (a bar chart), for each function its most frequent likely causes with the
   number and share of students, the hidden cases that fail most, and the
-  students with no result or whose grading failed. The figures are embedded:
+  students with no result or whose grading failed, and the submissions grading
+  flagged for a person to look at (a timestamp missing, unreadable, or
+  contradicted by what the student cannot write). The figures are embedded:
   the page works offline and can be mailed as one file.
 - causes.csv: one row per (function, likely cause), with its count, its share
   of the graded students and the students concerned.
@@ -33,12 +35,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from autograder import assignments, errors  # noqa: E402
+from autograder import errors, templates  # noqa: E402
 from autograder.coursedir import CourseDirectory  # noqa: E402
 from autograder.outputs import files, grades
 
 TOP_CAUSES = 8  # causes listed per function
 TOP_CASES = 10  # hidden cases listed
+SHOWN_STUDENTS = 8  # students named per cause
 NO_CAUSE = "no likely cause given"
 
 
@@ -159,56 +162,41 @@ def causes_csv(assignment, figures, graded_count):
 
 
 def page(assignment, results, figures):
-    """index.html's text."""
+    """index.html's text, rendered from classreport/page.html: every text escaped here, with html.escape."""
+    e = html.escape
+    scores, count = figures["scores"], max(len(results.graded), 1)
     max_score = sum(assignment.points.values())
-    parts = [f"<h1>{html.escape(assignment.name)}: what the class got wrong</h1>",
-             f"<p>{len(results.graded)} submissions graded, {len(results.failed)} whose grading failed, "
-             f"{len(results.missing)} without a result.</p>"]
-    if figures["scores"]:
-        mean = sum(figures["scores"]) / len(figures["scores"])
-        parts.append(f"<p>Mean score {mean:.2f} / {files.number(max_score)}.</p>")
-        parts.append(f'<img alt="histogram of the scores" src="data:image/png;base64,'
-                     f'{score_histogram(figures["scores"], max_score)}">')
-        parts.append(f'<img alt="pass rate per function" src="data:image/png;base64,'
-                     f'{pass_rate_chart(figures["pass_rates"], assignment.labels)}">')
-    parts.append("<h2>Most frequent likely causes, per function</h2>")
-    count = max(len(results.graded), 1)
-    for function, entries in figures["causes"].items():
-        failed = sum(len(students) for _, _, students in entries)
-        parts.append(f"<h3><code>{html.escape(function)}</code>: {failed} of {len(results.graded)} students "
-                     "lose its points</h3>")
-        if not entries:
-            continue
-        rows = "".join(f"<tr><td>{len(students)}</td><td>{100 * len(students) / count:.0f}%</td>"
-                       f"<td>{html.escape(message)}</td><td>{html.escape(', '.join(students[:8]))}"
-                       f"{', ...' if len(students) > 8 else ''}</td></tr>"
-                       for _, message, students in entries[:TOP_CAUSES])
-        parts.append("<table><tr><th>students</th><th>share</th><th>likely cause</th><th>who</th></tr>"
-                     f"{rows}</table>")
-    parts.append("<h2>Hidden cases that fail most</h2>")
-    if figures["cases"]:
-        rows = "".join(f"<tr><td>{n}</td><td><code>{html.escape(function)}</code></td><td>{html.escape(label)}</td>"
-                       "</tr>" for function, label, n in figures["cases"][:TOP_CASES])
-        parts.append(f"<table><tr><th>students</th><th>function</th><th>case</th></tr>{rows}</table>")
-    else:
-        parts.append("<p>None failed.</p>")
-    parts.append("<h2>Students without a grade</h2>")
-    if results.failed or results.missing:
-        rows = "".join(f"<tr><td>{html.escape(s)}</td><td>grading failed: {html.escape(reason)}</td></tr>"
-                       for s, reason in sorted(results.failed.items()))
-        rows += "".join(f"<tr><td>{html.escape(s)}</td><td>submitted, no result: grade it "
-                        f"(python -m autograder grade {html.escape(assignment.name)} --student {html.escape(s)})"
-                        "</td></tr>" for s in results.missing)
-        parts.append(f"<table><tr><th>student</th><th>why</th></tr>{rows}</table>")
-    else:
-        parts.append("<p>Every submission has a grade.</p>")
-    style = ("body { font-family: sans-serif; max-width: 60em; margin: 2em auto; line-height: 1.4; } "
-             "table { border-collapse: collapse; margin-bottom: 1em; } "
-             "td, th { border-bottom: 1px solid #ccc; padding: 0.3em 0.8em; text-align: left; vertical-align: top; } "
-             "img { display: block; margin: 1em 0; }")
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{html.escape(assignment.name)}: class report</title>\n<style>{style}</style>\n</head>\n<body>\n"
-            + "\n".join(parts) + "\n</body>\n</html>\n")
+    functions = [{"name": e(function), "failed": sum(len(students) for _, _, students in entries),
+                  "causes": [{"students": len(students), "share": 100 * len(students) / count, "message": e(message),
+                              "who": [e(s) for s in students[:SHOWN_STUDENTS]],
+                              "more": len(students) > SHOWN_STUDENTS}
+                             for _, message, students in entries[:TOP_CAUSES]]}
+                 for function, entries in figures["causes"].items()]
+    return templates.render(
+        "classreport/page.html", assignment=e(assignment.name), graded=len(results.graded),
+        mean=sum(scores) / len(scores) if scores else None, max_score=files.number(max_score),
+        histogram=score_histogram(scores, max_score) if scores else None,
+        pass_rates=pass_rate_chart(figures["pass_rates"], assignment.labels) if scores else None,
+        functions=functions,
+        cases=[{"students": n, "function": e(function), "label": e(label)}
+               for function, label, n in figures["cases"][:TOP_CASES]],
+        failed=[{"id": e(s), "reason": e(reason)} for s, reason in sorted(results.failed.items())],
+        missing=[e(s) for s in results.missing],
+        flagged=[{"id": e(student), "flag": e(flag_id), "message": e(message), "claimed": e(claimed),
+                  "recorded": e(recorded)} for student, flag_id, message, claimed, recorded in flagged(results)])
+
+
+def flagged(results):
+    """[(student_id, flag id, message, claimed time, recorded time)] of the graded submissions grading flagged (a
+    timestamp missing, unreadable or contradicted by what the student cannot write), by student."""
+    rows = []
+    for student_id, document in sorted(results.graded.items()):
+        timestamp = document.get("timestamp") if isinstance(document.get("timestamp"), dict) else {}
+        for flag in document.get("flags") or []:
+            if isinstance(flag, dict):
+                rows.append((student_id, str(flag.get("id", "")), str(flag.get("message", "")),
+                             str(timestamp.get("claimed") or "none"), str(timestamp.get("recorded") or "none")))
+    return rows
 
 
 def write(assignment, course, output_dir=None):
@@ -220,14 +208,4 @@ def write(assignment, course, output_dir=None):
     figures = summary(assignment, results)
     files.write_atomically(folder / "index.html", page(assignment, results, figures))
     files.write_atomically(folder / "causes.csv", causes_csv(assignment, figures, len(results.graded)))
-    return folder
-
-
-def command(args):
-    """`python -m autograder report`: write the class report and say where it is."""
-    assignment = assignments.load(args.assignment)
-    if not args.course_dir.is_dir():
-        raise errors.UsageError(f"no course directory at {args.course_dir} (give one with --course-dir)")
-    folder = write(assignment, args.course_dir, args.output_dir)
-    print(f"Class report of {assignment.name}: {folder / 'index.html'} (and {folder / 'causes.csv'})")
     return folder

@@ -7,9 +7,14 @@ canvas -- Canvas's gradebook import CSV: Student, ID, SIS User ID, SIS Login ID,
           "<Assignment> (<canvas id>)" (without --canvas-id, Canvas creates a new assignment column), then a
           "Points Possible" row before the students;
 csv    -- one row per student: student_id, timestamp, each graded function's score, late_penalty, score,
-          max_score;
+          max_score, flags;
 json   -- a list of {"student_id", "timestamp", "items": {function: score}, "late_penalty", "score",
-          "max_score"}.
+          "max_score", "flags"}.
+
+flags are the ids of what grading flagged for an instructor to look at (a timestamp that is missing, does not
+parse or disagrees with the evidence: autograder.outputs.timestamps), from the course directory's results.json
+(separated by spaces in csv, a list in json). Canvas's CSV has no such column: Canvas would import it as an
+assignment.
 
 The scores are those of the gradebook (after nbgrader's late penalty, which the
 grader applies from nbgrader_config.py), so the export agrees with
@@ -23,16 +28,19 @@ a leading quote. Without --output, the export goes to standard output.
 import csv
 import io
 import json
-from pathlib import Path
 
-from autograder import assignments, errors
-from autograder.outputs import files, grades
+from autograder import errors
+from autograder.coursedir import id_problem
+from autograder.outputs import files, grades, results
 
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 
 
-def scores(assignment, db_url):
-    """One dict per submission in the gradebook, sorted by student id."""
+def scores(assignment, db_url, course=None):
+    """One dict per submission in the gradebook, sorted by student id.
+
+    course -- the course directory whose results.json give each submission's "flags" (default: none read)
+    """
     from nbgrader.api import Gradebook, MissingEntry
     rows = []
     with Gradebook(db_url) as gradebook:
@@ -54,6 +62,8 @@ def scores(assignment, db_url):
                 "late_penalty": files.number(penalty),
                 "score": files.number(max(submission.score - penalty, 0.0)),
                 "max_score": files.number(sum(assignment.points.values())),
+                "flags": ([] if course is None or id_problem(submission.student.id) is not None
+                          else results.read_flags(course, submission.student.id, assignment.name)),
             })
     return sorted(rows, key=lambda row: row["student_id"])
 
@@ -96,24 +106,22 @@ def canvas(assignment, rows, roster=None, canvas_id=None):
 
 
 def per_function_csv(assignment, rows):
-    header = ["student_id", "timestamp", *assignment.functions, "late_penalty", "score", "max_score"]
+    header = ["student_id", "timestamp", *assignment.functions, "late_penalty", "score", "max_score", "flags"]
     return _csv(header, [[row["student_id"], row["timestamp"], *(row["items"][f] for f in assignment.functions),
-                          row["late_penalty"], row["score"], row["max_score"]] for row in rows])
+                          row["late_penalty"], row["score"], row["max_score"], " ".join(row.get("flags", []))]
+                         for row in rows])
 
 
-def command(args, db_url):
-    """Write the export of args.assignment in args.format to args.output or standard output; returns the text."""
-    assignment = assignments.load(args.assignment)
-    roster = read_roster(args.roster) if args.roster else None
-    rows = scores(assignment, db_url)
-    if args.format == "canvas":
-        text = canvas(assignment, rows, roster, args.canvas_id)
-    elif args.format == "csv":
-        text = per_function_csv(assignment, rows)
-    else:
-        text = json.dumps(rows, indent=2) + "\n"
-    if args.output:
-        files.write_atomically(Path(args.output), text)
-    else:
-        print(text, end="")
-    return text
+def export_text(assignment, db_url, format, roster=None, canvas_id=None, course=None):
+    """The scores of assignment in the gradebook at db_url, as text in format ("canvas", "csv" or "json").
+
+    roster -- {student_id: identity} (read_roster), for canvas: who is listed, in its order (default: the gradebook's
+              students); canvas_id -- the Canvas assignment's id, for canvas's column title
+    course -- the course directory whose results.json give the flags (default: no flags read)
+    """
+    rows = scores(assignment, db_url, course)
+    if format == "canvas":
+        return canvas(assignment, rows, roster, canvas_id)
+    if format == "csv":
+        return per_function_csv(assignment, rows)
+    return json.dumps(rows, indent=2) + "\n"

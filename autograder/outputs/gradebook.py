@@ -6,8 +6,10 @@ import threading
 import warnings
 from pathlib import Path
 
+import sqlalchemy
 from sqlalchemy.exc import SAWarning
 
+from autograder.coursedir import nbgrader_config
 from autograder.outputs.timestamps import parse_timestamp
 
 
@@ -89,9 +91,34 @@ class GradebookWriter:
         notebook, resources = ComputeChecksums().preprocess(notebook, resources)
         SaveCells().preprocess(notebook, resources)
 
+    def due_date(self):
+        """The assignment's due date in the gradebook (naive UTC, as nbgrader stores it; extensions aside), or None.
+
+        Read with SQLAlchemy alone, before the gradebook is opened (opening it imports nbgrader, which takes
+        seconds): grading needs it for every result, from the first. Nothing is created: a gradebook that does
+        not exist yet, or has no such assignment, has no due date.
+        """
+        url = sqlalchemy.engine.make_url(self.db_url)
+        if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).is_file()):
+            return None
+        table = sqlalchemy.Table("assignment", sqlalchemy.MetaData(), sqlalchemy.Column("name", sqlalchemy.String),
+                                 sqlalchemy.Column("duedate", sqlalchemy.DateTime))
+        engine = sqlalchemy.create_engine(url)
+        try:
+            with engine.connect() as connection:
+                if not sqlalchemy.inspect(connection).has_table("assignment"):
+                    return None
+                return connection.execute(sqlalchemy.select(table.c.duedate)
+                                          .where(table.c.name == self.assignment.name)).scalar()
+        finally:
+            engine.dispose()
+
     def record(self, student_id, items, timestamp=None):
-        """Record a submission's scores, its timestamp (timestamp.txt's text, or None) and, when that is after the
-        due date, the late penalty that nbgrader's plugin gives, as nbgrader's autograde does.
+        """Record a submission's scores, when it was handed in and, when that is after the due date, the late
+        penalty that nbgrader's plugin gives, as nbgrader's autograde does.
+
+        timestamp -- the time to record: a naive UTC datetime (timestamps.SubmissionTime.recorded), a timestamp.txt's
+                     text, or None (no time: never late)
 
         Returns:
         penalty -- the late penalty in points (0 when on time)
@@ -101,7 +128,7 @@ class GradebookWriter:
             # nbgrader's add_submission triggers SQLAlchemy autoflush warnings that are harmless.
             warnings.simplefilter("ignore", SAWarning)
             gradebook.update_or_create_student(student_id)
-            when = parse_timestamp(timestamp)
+            when = parse_timestamp(timestamp) if isinstance(timestamp, str) else timestamp
             submission = gradebook.update_or_create_submission(
                 self.assignment.name, student_id, **({"timestamp": when} if when else {}))
         for item in items:
@@ -128,9 +155,6 @@ def add_interpreter_to_path():
 def late_submission_plugin(course):
     """nbgrader's late-submission plugin as the course's nbgrader_config.py sets it (default: no penalty)."""
     from nbgrader.preprocessors import AssignLatePenalties
-    from traitlets.config import Config, PyFileConfigLoader
-    config = Config()
-    if course is not None and (Path(course) / "nbgrader_config.py").is_file():
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    preprocessor = AssignLatePenalties(config=config)
+    from traitlets.config import Config
+    preprocessor = AssignLatePenalties(config=Config() if course is None else nbgrader_config(course))
     return preprocessor.plugin_class(parent=preprocessor)

@@ -86,8 +86,8 @@ The package's modules, in the order of the work: tokens (a cell cut into tokens 
 statements' placeholder and role forms), features (the student's statements and their k-grams: a Cell, a Code),
 baseline (what every submission is compared against: the names kept, the release's and the solution's code),
 submissions (a student's notebook read), analysis (the pairs and their scores: the Analysis of a class), page (the
-HTML page, from the template similarity/page.html), report (the two files written, and the command). Their public
-names are here too, as `similarity.<name>`.
+HTML page, from the template similarity/page.html), report (the two files written). Their public names are here too,
+as `similarity.<name>`; the command is autograder.commands.similarity.
 """
 
 from autograder.similarity.analysis import THRESHOLD, Analysis, analyse, common_limit, compare, rarity
@@ -95,11 +95,11 @@ from autograder.similarity.baseline import MODULES, kept_names, references, rele
 from autograder.similarity.features import EMPTY, K, Cell, Code, mark_given, read_cell, read_code, statement_features
 from autograder.similarity.forms import Statement, normalise
 from autograder.similarity.page import EVIDENCE, TOP_PAIRS, render
-from autograder.similarity.report import command, write_report
+from autograder.similarity.report import write_report
 from autograder.similarity.submissions import MAX_CELL_CHARS, Submission, read_submission, submitted
 from autograder.similarity.tokens import MAX_STATEMENT_TOKENS
 
 __all__ = ["EMPTY", "EVIDENCE", "K", "MAX_CELL_CHARS", "MAX_STATEMENT_TOKENS", "MODULES", "THRESHOLD", "TOP_PAIRS",
-           "Analysis", "Cell", "Code", "Statement", "Submission", "analyse", "command", "common_limit", "compare",
+           "Analysis", "Cell", "Code", "Statement", "Submission", "analyse", "common_limit", "compare",
            "kept_names", "mark_given", "normalise", "rarity", "read_cell", "read_code", "read_submission",
            "references", "release_notebook", "render", "statement_features", "submitted", "write_report"]

@@ -243,7 +243,7 @@ def test_grades_csv_has_a_row_per_function_and_a_total(name, graded_class):
     rows = list(csv.DictReader((graded_class(name) / "grades.csv").open()))
     students = 2 + len(mutants(name).MUTANTS) + len(mutants(name).CORRECT)
     assert len(rows) == students * (len(assignment.functions) + 1)
-    assert list(rows[0]) == ["student_id", "assignment", "item", "score", "max_score", "status"]
+    assert list(rows[0]) == ["student_id", "assignment", "item", "score", "max_score", "status", "flags"]
     assert {row["status"] for row in rows} == {"graded"}
     totals = {row["student_id"]: float(row["score"]) for row in rows if row["item"] == "total"}
     assert totals["solution"] == sum(assignment.points.values()) and totals["release"] == 0

@@ -1,26 +1,19 @@
 """The project's own football dataset: format, reproducibility, and not the reference."""
 
 import hashlib
-import importlib.util
 
 import numpy as np
 import pytest
 import scipy.io
 from conftest import REFERENCE_DATA, REPO
 
+from tools import make_dataset as generator
+
 DATA = REPO / "datasets" / "data.mat"
 REFERENCE_SHA256 = "1218828095bf91d215622d00b2a5b8784c359e29d9d9c5734949b8e60c5bc231"
 
 
-@pytest.fixture(scope="module")
-def generator():
-    spec = importlib.util.spec_from_file_location("make_football", REPO / "datasets" / "make_football.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_committed_file_is_what_the_generator_writes(generator):
+def test_committed_file_is_what_the_generator_writes():
     data = generator.make_football(generator.SEED)
     assert generator.mat_bytes(data, generator.SEED) == DATA.read_bytes()
     assert generator.mat_bytes(generator.make_football(0), 0) != DATA.read_bytes()

@@ -108,7 +108,7 @@ def test_usage_errors_are_clear(tmp_path, args, message):
 
 
 def test_committed_examples_are_what_make_examples_generates(tmp_path):
-    result = subprocess.run([sys.executable, "examples/make_examples.py", "--output", str(tmp_path)], cwd=REPO,
+    result = subprocess.run([sys.executable, "-m", "tools.make_examples", "--output", str(tmp_path)], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.ipynb"))

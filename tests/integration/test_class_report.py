@@ -8,7 +8,8 @@ import shutil
 import pytest
 from conftest import items
 
-from autograder import assignments, cli
+from autograder import assignments, commands
+from autograder.outputs import classreport
 
 NAME = "regularization"
 
@@ -24,7 +25,7 @@ def reported(graded_class, tmp_path_factory):
     failed.mkdir(parents=True)
     (failed / "results.json").write_text(json.dumps({"status": "failed", "reason": "its sandbox stopped answering",
                                                      "score": 0, "max_score": 10, "items": []}))
-    cli.main(["report", NAME, "--course-dir", str(course)])
+    commands.main(["report", NAME, "--course-dir", str(course)])
     return course, course / "reports" / NAME
 
 
@@ -75,7 +76,32 @@ def test_the_page_works_offline_and_lists_who_has_no_grade(reported):
     assert "Hidden cases that fail most" in page
 
 
+def test_the_page_escapes_what_grading_recorded_and_names_eight_students_per_cause():
+    """Built inline: ten students share one cause whose message looks like markup; one grading failed with such a
+    reason; one submission has no result."""
+    assignment = assignments.load(NAME)
+    first = assignment.functions[0]
+    lost = {"name": first, "score": 0, "max_score": assignment.points[first], "failed_cases": ["documented"],
+            "cause": {"id": "markup", "message": "<b>A & 'B'</b>"}}
+    results = classreport.ClassResults(
+        graded={f"s{i:02d}": {"status": "graded", "score": 8, "items": [lost]} for i in range(10)},
+        failed={"<eve>": "its <script> stopped"}, missing=["m&m"])
+    page = classreport.page(assignment, results, classreport.summary(assignment, results))
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">\n<head>\n') and page.endswith("</body>\n</html>\n")
+    assert "<p>10 submissions graded, 1 whose grading failed, 1 without a result.</p>\n" in page
+    assert "<p>Mean score 8.00 / 10.</p>\n" in page
+    assert (f"<h3><code>{first}</code>: 10 of 10 students lose its points</h3>\n<table><tr><th>students</th>"
+            "<th>share</th><th>likely cause</th><th>who</th></tr><tr><td>10</td><td>100%</td>"
+            "<td>&lt;b&gt;A &amp; &#x27;B&#x27;&lt;/b&gt;</td>"
+            "<td>s00, s01, s02, s03, s04, s05, s06, s07, ...</td></tr></table>\n") in page
+    other = assignment.functions[1]
+    assert f"<h3><code>{other}</code>: 0 of 10 students lose its points</h3>\n<h" in page  # no table
+    assert "<tr><td>&lt;eve&gt;</td><td>grading failed: its &lt;script&gt; stopped</td></tr>" in page
+    assert f"(python -m autograder grade {NAME} --student m&amp;m)" in page
+    assert "<b>" not in page and "<script>" not in page and "<eve>" not in page
+
+
 def test_a_course_without_submissions_is_a_clear_error(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
-        cli.main(["report", NAME, "--course-dir", str(tmp_path)])
+        commands.main(["report", NAME, "--course-dir", str(tmp_path)])
     assert exit_.value.code == 2 and "nothing to report" in capsys.readouterr().err

@@ -36,7 +36,7 @@ from nbgrader.exchange.default import (
 from nbgrader.utils import parse_utc
 from traitlets.config import Config
 
-from autograder import assignments, cli
+from autograder import assignments, commands
 from autograder.outputs import feedback, timestamps
 from tools.variants import by_mistake, submission
 
@@ -166,7 +166,7 @@ def test_exports_for_an_lms_agree_with_nbgrader(loop, tmp_path, capsys):
                       "cleo,\"Cleo, Absent\",103,S103,cleo@uni,B\n")
 
     def export(*options, assignment=ASSIGNMENT):
-        cli.main(["export", assignment, "--course-dir", str(course), *options])
+        commands.main(["export", assignment, "--course-dir", str(course), *options])
         return capsys.readouterr().out
 
     rows = list(csv.reader(export("--format", "canvas", "--roster", str(roster), "--canvas-id", "4242").splitlines()))

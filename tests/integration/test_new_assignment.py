@@ -59,10 +59,11 @@ def test_a_new_assignment_touches_only_its_folders_and_works_end_to_end(course):
     run(course, "-m", "tools.new_assignment", NAME)
     run(course, "-m", "tools.execute", f"source/{NAME}/{NOTEBOOK}", "--output", f"source/{NAME}/{NOTEBOOK}")
     run(course, "-m", "tools.release")
-    run(course, "examples/make_examples.py")
+    run(course, "-m", "tools.make_examples")
     changed = {path for path, digest in snapshot(course).items() if before.get(path) != digest}
-    assert changed and all(path.startswith((f"source/{NAME}/", f"release/{NAME}/"))
+    assert changed and all(path.startswith((f"source/{NAME}/", f"release/{NAME}/")) or path == "docs/students.md"
                            or path.startswith("examples/submissions/") and f"/{NAME}/" in path for path in changed)
+    assert f"`{NOTEBOOK}` has 1 graded function" in (course / "docs" / "students.md").read_text()
     assert {f"source/{NAME}/{name}" for name in ("hidden_tests.py", "mutants.py", "public_tests.py")} <= changed
 
     # The release: the stub, the visible tests, no hidden test.
@@ -70,7 +71,7 @@ def test_a_new_assignment_touches_only_its_folders_and_works_end_to_end(course):
     assert any("penalty = None" in cell.source for cell in released.cells)
     assert not any("hidden" in cell.source for cell in released.cells)
     assert sorted(p.name for p in (course / "release" / NAME).iterdir()) == [
-        NOTEBOOK, "checking.py", "public_tests.py", "reg_utils.py", "testCases.py"]
+        "README.md", NOTEBOOK, "checking.py", "public_tests.py", "reg_utils.py", "requirements.txt", "testCases.py"]
 
     # What every assignment gets: declared once, solution passes, stubs fail, mutants caught, variants accepted,
     # a graded class, the notebook's structure, the release's cells, nbgrader's validate both ways.

@@ -14,6 +14,7 @@ import pytest
 from conftest import REGULARIZATION, REPO, SOURCE_NOTEBOOK, release_notebook
 
 from autograder import assignments
+from autograder.outputs import grades
 from tools.variants import submission
 
 RELEASE_NOTEBOOK = release_notebook(REGULARIZATION)
@@ -31,7 +32,7 @@ def assert_consistent(course):
         json.loads(path.read_text())
     if (course / "grades.csv").exists():
         rows = list(csv.DictReader((course / "grades.csv").open()))
-        assert all(len(row) == 6 and None not in row.values() for row in rows)
+        assert all(tuple(row) == grades.CSV_FIELDS and None not in row.values() for row in rows)
     assert not list(course.rglob("*.tmp"))
 
 

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from conftest import REGULARIZATION, REPO, release_notebook, submit
 
-from autograder import assignments, errors, similarity
+from autograder import assignments, commands, errors, similarity
 from autograder.inside.cells import MARKER
 from tools.variants import by_mistake, submission
 
@@ -146,8 +146,7 @@ def report(tmp_path_factory):
     (folder / REGULARIZATION.notebook).write_text('{"cells": [ not a notebook')
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        analysis = similarity.command(SimpleNamespace(assignment="regularization", course_dir=course,
-                                                      output_dir=None))
+        analysis = commands.similarity.similarity("regularization", course)
     output = course / "reports" / "regularization"
     return SimpleNamespace(course=course, analysis=analysis, printed=printed.getvalue(),
                            entries=json.loads((output / "similarity.json").read_text()),
@@ -258,7 +257,7 @@ def test_normal_forms_ignore_names_comments_layout_and_order_but_not_which_varia
 
 def test_command_needs_submissions(tmp_path):
     with pytest.raises(errors.UsageError, match="no submissions of 'regularization'"):
-        similarity.command(SimpleNamespace(assignment="regularization", course_dir=tmp_path, output_dir=None))
+        commands.similarity.similarity("regularization", tmp_path)
 
 
 def test_output_dir_is_used_when_given(report, tmp_path):
@@ -267,8 +266,7 @@ def test_output_dir_is_used_when_given(report, tmp_path):
         shutil.copytree(report.course / "submitted" / student, course / "submitted" / student)
     output = tmp_path / "elsewhere"
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        analysis = similarity.command(SimpleNamespace(assignment="regularization", course_dir=course,
-                                                      output_dir=output))
+        analysis = commands.similarity.similarity("regularization", course, output)
     assert (output / "similarity.json").is_file() and (output / "similarity.html").is_file()
     assert not (course / "reports").exists()
     assert [(e["a"], e["b"], e["function"]) for e in analysis.entries][0] == ("ben", "copy-reordered", None)

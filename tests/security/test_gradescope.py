@@ -13,7 +13,8 @@ AUTOGRADER_ROOT=root, and each results.json is checked against Gradescope's
 schema and the expected scores.
 """
 
-import argparse
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -29,7 +30,7 @@ import nbformat
 import pytest
 from conftest import REGULARIZATION, REPO, make_venv, release_notebook
 
-from autograder import assignments, errors, gradescope
+from autograder import assignments, commands, errors, gradescope
 from tools.variants import submission
 
 SYSTEM_PYTHON = "/usr/bin/python3.11"  # what Gradescope's Ubuntu image and setup.sh use, where it is installed
@@ -188,8 +189,10 @@ def test_the_command_writes_the_bundle_and_its_errors_are_clear(tmp_path):
     with pytest.raises(errors.BundleError, match="create it first"):
         gradescope.build(NAME, tmp_path / "missing" / "autograder.zip")
     with pytest.raises(errors.UsageError, match="is a folder"):
-        gradescope.command(argparse.Namespace(assignment=NAME, output=tmp_path))
-    written = gradescope.command(argparse.Namespace(assignment=NAME, output=tmp_path / "autograder.zip"))
+        commands.gradescope.gradescope(NAME, tmp_path)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        written = commands.gradescope.gradescope(NAME, tmp_path / "autograder.zip")
+    assert printed.getvalue().startswith(f"Wrote {written} (")
     assert zipfile.ZipFile(written).testzip() is None
     result = subprocess.run([sys.executable, "-m", "autograder", "gradescope", "nope", "--output",
                              str(tmp_path / "x.zip")], cwd=REPO, capture_output=True, text=True)

@@ -1,7 +1,7 @@
 """Generate the football dataset of the Regularization assignment.
 
-    python datasets/make_football.py            # writes datasets/data.mat
-    python datasets/make_football.py --table    # trains the notebook's three models on 10 seeds
+    python -m tools.make_dataset            # writes datasets/data.mat      (or: make dataset)
+    python -m tools.make_dataset --table    # trains the notebook's three models on 10 seeds  (or: make dataset-table)
 
 Each example is a spot on the field where a goalkeeper's long kick came down,
 and its label says which team won the header there: 1 for our team, 0 for
@@ -23,8 +23,13 @@ from pathlib import Path
 import numpy as np
 import scipy.io
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_OUTPUT = HERE / "data.mat"
+from autograder.notebook import load_definitions
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_OUTPUT = REPO / "datasets" / "data.mat"
+# The header that the committed data.mat holds: it names the generator's first path, and changing it would change
+# the file's bytes.
+HEADER = "MATLAB 5.0 MAT-file, football dataset, datasets/make_football.py seed {seed}"
 SEED = 9  # chosen by the rule in datasets/README.md
 M_TRAIN, M_TEST = 211, 200
 BOUNDARY_SOFTNESS = 0.01  # width of the contested band around the line
@@ -86,16 +91,12 @@ def mat_bytes(data, seed):
     buffer = io.BytesIO()
     scipy.io.savemat(buffer, data)
     content = buffer.getvalue()
-    header = f"MATLAB 5.0 MAT-file, football dataset, datasets/make_football.py seed {seed}"
-    return header.encode("ascii").ljust(116) + content[116:]
+    return HEADER.format(seed=seed).encode("ascii").ljust(116) + content[116:]
 
 
 def accuracy_table(seeds):
     """Train the notebook's three models on each seed's data; return rows of accuracies."""
-    sys.path.insert(0, str(HERE.parent))
-    from autograder.notebook import load_definitions
-
-    notebook = load_definitions(HERE.parent / "source" / "regularization" / "Regularization.ipynb")
+    notebook = load_definitions(REPO / "source" / "regularization" / "Regularization.ipynb")
     model, predict_dec = notebook["model"], notebook["predict_dec"]
     runs = ({}, {"lambd": 0.7}, {"keep_prob": 0.86})
     rows = []

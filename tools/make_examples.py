@@ -1,6 +1,6 @@
 """Generate the example submissions of examples/submissions/ (deterministic): `make examples`.
 
-    python examples/make_examples.py [--output DIR]
+    python -m tools.make_examples [--output DIR]
 
 Each example is an assignment's student release with its graded cells filled
 in: the instructor's solutions, edited by variants. The recipe is the
@@ -13,17 +13,14 @@ students hand in every assignment:
 """
 
 import argparse
-import sys
 from pathlib import Path
 
 import nbformat
 
+from autograder import assignments
+from tools.variants import submission
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from autograder import assignments  # noqa: E402
-from tools.variants import submission  # noqa: E402
-
 OUTPUT = REPO / "examples" / "submissions"
 
 

@@ -1,7 +1,7 @@
 """Benchmark grading: nbgrader autograde versus this grader, on the same submissions in one run; and a large class.
 
-    python -m benchmarks.bench [--submissions N] [--update benchmarks/README.md]     (or: make bench)
-    python -m benchmarks.bench --large N [--update benchmarks/README.md]             (or: make bench-large)
+    python -m tools.bench [--submissions N] [--update benchmarks/README.md]     (or: make bench)
+    python -m tools.bench --large N [--update benchmarks/README.md]             (or: make bench-large)
 
 Builds N submissions of the Regularization assignment (the example students
 ada, ben and dev in turn: complete solutions, typical mistakes, correct
@@ -139,7 +139,7 @@ def measure_grader(course, workers, *args, mode=None, without=""):
         course.parent.chmod(0o711)
         for path in [course, *course.rglob("*")]:
             os.chown(path, container_like.USER_UID, container_like.USER_UID, follow_symlinks=False)
-    command = [sys.executable, "-m", "benchmarks.bench", "--run-grader", str(course), *args]
+    command = [sys.executable, "-m", "tools.bench", "--run-grader", str(course), *args]
     command, descriptors = (command, ()) if mode is None else container_like.wrap(command, mode)
     start, began = time.perf_counter(), time.time()
     try:
@@ -168,7 +168,8 @@ def run_grader(course, args):
     """In the benchmark's child process: grade with the real command line code, report as JSON."""
     import threading
 
-    from autograder import cli
+    from autograder import commands
+    from autograder.commands.grade import grade
     samples, done = [], threading.Event()
 
     def sample_memory():  # the grading command's resident memory, twice a second: (time.time(), bytes)
@@ -178,12 +179,14 @@ def run_grader(course, args):
 
     sampler = threading.Thread(target=sample_memory, daemon=True)
     sampler.start()
-    options = cli.parser().parse_args(["grade", ASSIGNMENT, "--course-dir", str(course), "--quiet", *args])
+    options = commands.parser().parse_args(["grade", ASSIGNMENT, "--course-dir", str(course), "--quiet", *args])
     with contextlib.redirect_stdout(io.StringIO()):
-        failed, received = cli.grade(options)
+        grading_run = grade(options.assignment, options.course_dir, jobs=options.jobs, scheduler=options.scheduler,
+                            quiet=options.quiet, unsafe=options.unsafe_no_sandbox)
     done.set()
     sampler.join()
-    assert not failed, failed
+    assert not grading_run.failed, grading_run.failed
+    received = grading_run.received
     print(json.dumps({
         "command_memory": samples,
         "received": [when for when, _ in received],
